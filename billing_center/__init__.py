@@ -1,0 +1,1 @@
+"""Billing Center: a self-service billing and licence admin console."""

@@ -1,0 +1,1 @@
+"""Pure domain code: money, enums, errors with codes and the clock. No I/O, no framework."""
