@@ -1,15 +1,16 @@
 """The one clock of the application. Tests move it with time-machine; nothing else reads time.
 
-All timestamps are naive UTC (SQLite keeps no zone), dates are calendar dates in UTC.
+All timestamps are timezone-aware UTC (SQLModel stores them as UTC on SQLite and PostgreSQL);
+dates are calendar dates in UTC.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 
 def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def today() -> date:
@@ -27,3 +28,8 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    """A moment on a calendar day, in UTC."""
+    return datetime.combine(day, time(hour, minute), tzinfo=UTC)

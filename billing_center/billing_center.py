@@ -1,0 +1,20 @@
+"""The app: rx.App and its pages, nothing else."""
+
+import reflex as rx
+
+from billing_center.api.routes import api
+from billing_center.pages.overview import overview_page
+from billing_center.pages.sections import SECTIONS, section_page
+from billing_center.pages.sign_in import sign_in_page
+from billing_center.states.overview import OverviewState
+from billing_center.states.session import SessionState
+from billing_center.states.sign_in import SignInState
+
+app = rx.App(
+    api_transformer=api,
+)
+app.add_page(sign_in_page, route="/sign-in", title="Sign in | Billing Center", on_load=SignInState.open_page)
+app.add_page(overview_page, route="/", title="Overview | Billing Center", on_load=OverviewState.load)
+for route, (title, _icon, _text) in SECTIONS.items():
+    app.add_page(section_page(route), route=route, title=f"{title} | Billing Center",
+                 on_load=SessionState.require_sign_in)

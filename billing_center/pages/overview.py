@@ -1,0 +1,66 @@
+"""Overview: the first page after sign-in."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from billing_center.components.layout import console_page, stat_card
+from billing_center.states.overview import OverviewState
+
+
+def overview_page() -> rx.Component:
+    return console_page(
+        "Overview",
+        rx.vstack(
+            rx.hstack(
+                rx.text("Account status", size="3", weight="medium"),
+                rx.badge(
+                    OverviewState.account_status,
+                    color_scheme=OverviewState.account_status_color,
+                    size="2",
+                    aria_label="Account status",
+                ),
+                align="center",
+                spacing="3",
+            ),
+            rx.cond(
+                OverviewState.overdue_invoices > 0,
+                rx.callout(
+                    rx.text(
+                        OverviewState.overdue_invoices.to_string(),
+                        " invoice(s) past their due date. ",
+                        rx.link("See transactions", href="/transactions"),
+                    ),
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    role="alert",
+                ),
+            ),
+            rx.grid(
+                stat_card("Active subscriptions", OverviewState.active_subscriptions, icon="package"),
+                stat_card("Licences assigned", OverviewState.licences, OverviewState.licences_hint,
+                          icon="users"),
+                stat_card("Unpaid invoices", OverviewState.unpaid_invoices, OverviewState.unpaid_amounts,
+                          icon="receipt"),
+                stat_card("Next renewal", OverviewState.next_renewal, OverviewState.next_renewal_hint,
+                          icon="calendar-clock"),
+                stat_card("Active contracts", OverviewState.active_contracts, icon="file-text"),
+                columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.card(
+                rx.vstack(
+                    rx.text("Licence use", size="2", weight="medium"),
+                    rx.progress(value=OverviewState.licences_percent, max=100, aria_label="Licence use"),
+                    rx.text(OverviewState.licences_percent.to_string(), "% of bought licences are assigned",
+                            size="1", color_scheme="gray"),
+                    spacing="2",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+            spacing="5",
+            width="100%",
+        ),
+    )

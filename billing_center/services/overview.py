@@ -1,0 +1,106 @@
+"""The Overview page's figures, computed from the organisation's own data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from billing_center.domain import clock
+from billing_center.domain.enums import InvoiceStatus, SubscriptionStatus
+from billing_center.domain.money import Money
+from billing_center.models import Contract, Invoice, LicenceAssignment, Organisation, Product, Subscription
+from billing_center.services.actors import Actor
+
+LIVE_SUBSCRIPTION = (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL, SubscriptionStatus.SUSPENDED)
+
+
+@dataclass(frozen=True)
+class Renewal:
+    product: str
+    on: date
+    auto_renew: bool
+
+
+@dataclass(frozen=True)
+class Overview:
+    organisation: str
+    account_status: str
+    trial_ends_on: date | None
+    active_subscriptions: int
+    licences_total: int
+    licences_assigned: int
+    active_contracts: int
+    unpaid_invoices: int
+    overdue_invoices: int
+    unpaid_amounts: list[Money] = field(default_factory=list)
+    next_renewal: Renewal | None = None
+
+
+def get_overview(*, session: Session, actor: Actor) -> Overview:
+    org_id = actor.organisation_id
+    org = session.get(Organisation, org_id)
+    today = clock.today()
+
+    subs = session.exec(
+        select(Subscription.id, Subscription.quantity)
+        .where(Subscription.organisation_id == org_id, Subscription.status.in_(LIVE_SUBSCRIPTION))
+    ).all()
+    sub_ids = [s.id for s in subs]
+    assigned = 0
+    if sub_ids:
+        assigned = session.exec(
+            select(func.count())
+            .select_from(LicenceAssignment)
+            .where(
+                LicenceAssignment.organisation_id == org_id,
+                LicenceAssignment.subscription_id.in_(sub_ids),
+                LicenceAssignment.revoked_at.is_(None),
+            )
+        ).one()
+
+    unpaid_rows = session.exec(
+        select(Invoice.currency, func.count(), func.sum(Invoice.total_minor), func.min(Invoice.due_date))
+        .where(Invoice.organisation_id == org_id, Invoice.status == InvoiceStatus.OPEN)
+        .group_by(Invoice.currency)
+        .order_by(Invoice.currency)
+    ).all()
+    overdue = session.exec(
+        select(func.count())
+        .select_from(Invoice)
+        .where(Invoice.organisation_id == org_id, Invoice.status == InvoiceStatus.OPEN, Invoice.due_date < today)
+    ).one()
+
+    next_row = session.exec(
+        select(Product.name, Subscription.renews_on, Subscription.auto_renew)
+        .join(Product, Product.id == Subscription.product_id)
+        .where(
+            Subscription.organisation_id == org_id,
+            Subscription.status.in_(LIVE_SUBSCRIPTION),
+            Subscription.renews_on >= today,
+        )
+        .order_by(Subscription.renews_on, Subscription.id)
+        .limit(1)
+    ).first()
+
+    contracts = session.exec(
+        select(func.count())
+        .select_from(Contract)
+        .where(Contract.organisation_id == org_id, Contract.status == "active")
+    ).one()
+
+    return Overview(
+        organisation=org.name,
+        account_status=org.status,
+        trial_ends_on=org.trial_ends_on,
+        active_subscriptions=len(subs),
+        licences_total=sum(s.quantity for s in subs),
+        licences_assigned=assigned,
+        active_contracts=contracts,
+        unpaid_invoices=sum(r[1] for r in unpaid_rows),
+        overdue_invoices=overdue,
+        unpaid_amounts=[Money(int(r[2] or 0), r[0]) for r in unpaid_rows],
+        next_renewal=Renewal(product=next_row[0], on=next_row[1], auto_renew=next_row[2]) if next_row else None,
+    )
