@@ -1,0 +1,126 @@
+"""Sign-in, sessions and sign-out (issue 2), on SQLite and PostgreSQL."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from sqlmodel import func, select
+
+from billing_center.domain import clock
+from billing_center.domain.errors import NotAuthenticated, RateLimited, ValidationFailed
+from billing_center.models import AccessAttempt, AuditEvent, UserSession
+from billing_center.services import auth
+from billing_center.settings import get_settings
+
+EMAIL, PASSWORD = "aleroy@flexis.com", "flexis-demo"
+
+
+def test_sign_in_creates_a_hashed_server_side_session(session):
+    signed = auth.sign_in(session=session, email=EMAIL, password=PASSWORD, ip="10.0.0.1")
+    assert signed.actor.email == EMAIL and signed.actor.role == "billing_admin"
+    rows = session.exec(select(UserSession).where(UserSession.person_id == signed.actor.person_id)).all()
+    assert len(rows) == 1
+    assert rows[0].token_hash == auth.token_digest(signed.token) != signed.token
+    assert auth.resolve(session=session, token=signed.token) == signed.actor
+
+
+def test_email_is_matched_without_case_or_spaces(session):
+    assert auth.sign_in(session=session, email="  ALeroy@Flexis.com ", password=PASSWORD).actor.email == EMAIL
+
+
+def test_wrong_password_says_so_and_creates_no_session(session):
+    before = session.exec(select(func.count()).select_from(UserSession)).one()
+    with pytest.raises(NotAuthenticated) as err:
+        auth.sign_in(session=session, email=EMAIL, password="wrong", ip="10.0.0.2")
+    assert "do not match" in err.value.message
+    assert session.exec(select(func.count()).select_from(UserSession)).one() == before
+    failed = session.exec(select(AuditEvent).where(AuditEvent.action == "sign_in_failed")).all()
+    assert any(e.actor_email == EMAIL for e in failed)
+
+
+def test_unknown_email_gets_the_same_message(session):
+    with pytest.raises(NotAuthenticated) as err:
+        auth.sign_in(session=session, email="nobody@flexis.com", password="x")
+    assert err.value.message == auth.WRONG_CREDENTIALS
+
+
+@pytest.mark.parametrize(("email", "password", "field"), [("", "x", "email"), ("not-an-email", "x", "email"),
+                                                            (EMAIL, "", "password")])
+def test_missing_fields_are_named(session, email, password, field):
+    with pytest.raises(ValidationFailed) as err:
+        auth.sign_in(session=session, email=email, password=password)
+    assert err.value.field == field
+
+
+def test_repeated_failures_are_slowed_down_per_account(session):
+    limit = get_settings().sign_in_max_failures
+    for i in range(limit):
+        with pytest.raises(NotAuthenticated):
+            auth.sign_in(session=session, email=EMAIL, password=f"guess-{i}", ip=f"10.1.0.{i}")
+    # Even the right password is refused while the account is throttled.
+    with pytest.raises(RateLimited):
+        auth.sign_in(session=session, email=EMAIL, password=PASSWORD, ip="10.1.1.1")
+    # Once the window has passed, the account can sign in again.
+    later = clock.now() + timedelta(minutes=get_settings().sign_in_window_minutes + 1)
+    with time_machine.travel(later, tick=False):
+        assert auth.sign_in(session=session, email=EMAIL, password=PASSWORD).actor.email == EMAIL
+
+
+def test_repeated_failures_from_one_address_are_slowed_down(session):
+    limit = get_settings().sign_in_max_failures * 4
+    for i in range(limit):
+        session.add(AccessAttempt(kind="sign_in", email=f"guess{i}@flexis.com", ip="10.9.9.9", succeeded=False))
+    session.flush()
+    with pytest.raises(RateLimited):
+        auth.sign_in(session=session, email=EMAIL, password=PASSWORD, ip="10.9.9.9")
+    assert auth.sign_in(session=session, email=EMAIL, password=PASSWORD, ip="10.9.9.10")
+
+
+def test_each_sign_in_gets_a_new_token(session):
+    first = auth.sign_in(session=session, email=EMAIL, password=PASSWORD)
+    second = auth.sign_in(session=session, email=EMAIL, password=PASSWORD)
+    assert first.token != second.token
+
+
+def test_sign_out_invalidates_the_token(session):
+    signed = auth.sign_in(session=session, email=EMAIL, password=PASSWORD)
+    auth.sign_out(session=session, token=signed.token)
+    with pytest.raises(NotAuthenticated):
+        auth.resolve(session=session, token=signed.token)
+
+
+def test_idle_session_expires(session):
+    signed = auth.sign_in(session=session, email=EMAIL, password=PASSWORD)
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    with time_machine.travel(clock.now() + idle - timedelta(minutes=1), tick=False):
+        auth.resolve(session=session, token=signed.token)  # activity slides the idle window
+    with time_machine.travel(clock.now() + 2 * idle - timedelta(minutes=2), tick=False):
+        auth.resolve(session=session, token=signed.token)
+    with time_machine.travel(clock.now() + 4 * idle, tick=False), pytest.raises(NotAuthenticated):
+        auth.resolve(session=session, token=signed.token)
+
+
+def test_absolute_expiry_ends_even_an_active_session(session):
+    signed = auth.sign_in(session=session, email=EMAIL, password=PASSWORD)
+    settings = get_settings()
+    step = timedelta(minutes=settings.session_idle_minutes - 1)
+    moment = clock.now()
+    end = moment + timedelta(minutes=settings.session_absolute_minutes)
+    while moment + step < end:
+        moment += step
+        with time_machine.travel(moment, tick=False):
+            auth.resolve(session=session, token=signed.token)
+    with time_machine.travel(end + timedelta(seconds=1), tick=False), pytest.raises(NotAuthenticated):
+        auth.resolve(session=session, token=signed.token)
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_no_or_forged_token_is_not_signed_in(session, token):
+    with pytest.raises(NotAuthenticated):
+        auth.resolve(session=session, token=token)
+
+
+def test_passwords_are_argon2_hashes():
+    hashed = auth.hash_password("s3cret")
+    assert hashed.startswith("$argon2id$") and "s3cret" not in hashed
+    assert auth.verify_password(hashed, "s3cret") and not auth.verify_password(hashed, "other")

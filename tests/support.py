@@ -1,0 +1,88 @@
+"""Test infrastructure shared by service and end-to-end tests: throw-away databases on SQLite
+and on the machine's PostgreSQL, migrated with Alembic and loaded with the demo data."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from billing_center.db import build_engine, normalise_url
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.attributes["url"] = url
+    cfg.attributes["configure_logging"] = False
+    return cfg
+
+
+def migrate(url: str) -> None:
+    command.upgrade(alembic_config(url), "head")
+
+
+def ensure_postgres() -> None:
+    """The machine's PostgreSQL runs before each session; start it if it was stopped."""
+    probe = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"], capture_output=True)
+    if probe.returncode != 0 and shutil.which("pg_ctlcluster"):
+        versions = sorted(os.listdir("/etc/postgresql"))
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"], check=False)
+
+
+@contextmanager
+def postgres_database(prefix: str = "bc_test") -> Iterator[str]:
+    """A fresh PostgreSQL database for one test run, dropped afterwards."""
+    ensure_postgres()
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(normalise_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def sqlite_database(tmp_dir: Path) -> Iterator[str]:
+    yield f"sqlite:///{tmp_dir / 'billing_center.db'}"
+
+
+@contextmanager
+def database(backend: str, tmp_dir: Path) -> Iterator[str]:
+    maker = postgres_database if backend == "postgresql" else (lambda: sqlite_database(tmp_dir))
+    with maker() as url:
+        yield url
+
+
+def seeded_engine(url: str) -> Engine:
+    """Migrate ``url`` to head and load the demo organisations (in a child process's absence,
+    directly: the seed is idempotent)."""
+    from billing_center.db import session_scope
+    from billing_center.seed import load_demo
+
+    migrate(url)
+    engine = build_engine(url)
+    with session_scope(engine) as session:
+        load_demo(session)
+    return engine
+
+
+def run_python(args: list[str], env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)
