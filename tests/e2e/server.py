@@ -1,0 +1,105 @@
+"""Start the production build of Billing Center on a free port for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.support import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    url: str
+    port: int
+    database_url: str
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None = None) -> AppServer:
+    """Migrate and seed ``database_url``, then build and serve the production app. The web build
+    goes to its own folder, since the backend's port is compiled into the frontend."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    tools = ROOT / ".tools" / "node_modules" / ".bin"
+    venv_bin = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PATH": f"{tools}:{venv_bin}:{os.environ.get('PATH', '')}",
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+        "PUBLIC_URL": f"http://localhost:{port}",
+        "REFLEX_WEB_WORKDIR": str(workdir / "web"),
+        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
+    for step in (["-m", "alembic", "upgrade", "head"], ["-m", "billing_center.seed"]):
+        subprocess.run([sys.executable, *step], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = workdir / "server.log"
+    process = subprocess.Popen(
+        [str(venv_bin / "reflex"), "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    server = AppServer(url=f"http://localhost:{port}", port=port, database_url=database_url, env=env, log=log,
+                       process=process)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app stopped while starting:\n{server.log_tail()}")
+        try:
+            if httpx.get(f"{server.url}/ping", timeout=2).status_code == 200 and \
+                    httpx.get(f"{server.url}/sign-in", timeout=5, follow_redirects=True).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    server.stop()
+    raise RuntimeError(f"the app did not start in time:\n{server.log_tail()}")
