@@ -21,7 +21,7 @@ NAVIGATION = [
 
 def _nav_item(label: str, href: str, icon: str) -> rx.Component:
     path = rx.State.router.page.path
-    active = (path == href) if href == "/" else path.startswith(href)
+    active = ((path == "/") | (path == "/index")) if href == "/" else path.startswith(href)
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=16),
