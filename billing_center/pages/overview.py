@@ -60,6 +60,37 @@ def overview_page() -> rx.Component:
                 ),
                 width="100%",
             ),
+            rx.card(
+                rx.vstack(
+                    rx.text("Invoiced per month, last 12 months", size="2", weight="medium"),
+                    rx.cond(
+                        OverviewState.chart_currencies.length() > 0,
+                        rx.recharts.bar_chart(
+                            rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+                            rx.recharts.x_axis(data_key="month"),
+                            rx.recharts.y_axis(),
+                            rx.recharts.graphing_tooltip(),
+                            rx.recharts.legend(),
+                            rx.foreach(
+                                OverviewState.chart_currencies,
+                                lambda c, i: rx.recharts.bar(
+                                    data_key=c, name=c, fill=rx.cond(i == 0, "#3E63DD", "#12A594"),
+                                    radius=[3, 3, 0, 0]),
+                            ),
+                            data=OverviewState.invoiced_chart,
+                            height=260,
+                            width="100%",
+                        ),
+                        rx.text("Nothing was invoiced in the last 12 months.", color_scheme="gray", size="2"),
+                    ),
+                    rx.text("Amounts in whole units of each currency; see Transactions for exact figures.",
+                            size="1", color_scheme="gray"),
+                    spacing="2",
+                    width="100%",
+                ),
+                width="100%",
+                aria_label="Invoiced per month",
+            ),
             spacing="5",
             width="100%",
         ),

@@ -39,6 +39,32 @@ class Overview:
     next_renewal: Renewal | None = None
 
 
+@dataclass(frozen=True)
+class MonthTotal:
+    month: date  # first day of the month
+    amounts: dict[str, int]  # currency -> invoiced total in minor units
+
+
+def invoiced_per_month(*, session: Session, actor: Actor, months: int = 12) -> list[MonthTotal]:
+    """What was invoiced in each of the last ``months`` calendar months, per currency (void excluded)."""
+    today = clock.today()
+    first = clock.add_months(date(today.year, today.month, 1), -(months - 1))
+    rows = session.exec(
+        select(Invoice.issue_date, Invoice.currency, Invoice.total_minor).where(
+            Invoice.organisation_id == actor.organisation_id,
+            Invoice.issue_date >= first,
+            Invoice.status != InvoiceStatus.VOID,
+        )
+    ).all()
+    buckets = [MonthTotal(clock.add_months(first, i), {}) for i in range(months)]
+    for issued, currency, amount in rows:
+        index = (issued.year - first.year) * 12 + issued.month - first.month
+        if 0 <= index < months:
+            bucket = buckets[index].amounts
+            bucket[currency] = bucket.get(currency, 0) + amount
+    return buckets
+
+
 def get_overview(*, session: Session, actor: Actor) -> Overview:
     org_id = actor.organisation_id
     org = session.get(Organisation, org_id)

@@ -6,7 +6,8 @@ import reflex as rx
 
 from billing_center.db import session_scope
 from billing_center.formatting import format_day, format_money
-from billing_center.services.overview import get_overview
+from billing_center.domain.money import exponent
+from billing_center.services.overview import get_overview, invoiced_per_month
 from billing_center.states.session import SessionState
 
 ACCOUNT_STATUS = {
@@ -31,6 +32,9 @@ class OverviewState(SessionState):
     next_renewal: str = ""
     next_renewal_hint: str = ""
     loaded: bool = False
+    # Chart rows: {"month": "nov 26", "USD": 320, "EUR": 552} in whole currency units (display only).
+    invoiced_chart: list[dict] = []
+    chart_currencies: list[str] = []
 
     @rx.event
     def load(self):
@@ -62,4 +66,13 @@ class OverviewState(SessionState):
             self.next_renewal_hint = f"{renewal.product} ({'auto-renews' if renewal.auto_renew else 'ends'})"
         else:
             self.next_renewal, self.next_renewal_hint = "None", "No live subscription renews"
+        with session_scope() as session:
+            months = invoiced_per_month(session=session, actor=actor)
+        currencies = sorted({c for m in months for c in m.amounts})
+        self.chart_currencies = currencies
+        self.invoiced_chart = [
+            {"month": format_day(m.month, locale, "MMM yy"),
+             **{c: m.amounts.get(c, 0) // 10 ** exponent(c) for c in currencies}}
+            for m in months
+        ]
         self.loaded = True

@@ -42,3 +42,20 @@ def test_figures_follow_the_data(session, flexis_admin, flexis):
     after = get_overview(session=session, actor=flexis_admin)
     assert after.unpaid_invoices == before.unpaid_invoices - 1
     assert after.licences_assigned == before.licences_assigned - 1
+
+
+def test_invoiced_per_month_counts_only_own_invoices(session, flexis_admin, contoso_admin):
+    from billing_center.services.overview import invoiced_per_month
+
+    months = invoiced_per_month(session=session, actor=flexis_admin)
+    assert len(months) == 12
+    today = clock.today()
+    assert (months[-1].month.year, months[-1].month.month) == (today.year, today.month)
+    assert months[-1].amounts.get("USD") == 16_000  # the monthly learning-seat invoice
+    assert sum(m.amounts.get("EUR", 0) for m in months) == sum(
+        i.total_minor for i in session.query(Invoice).filter(
+            Invoice.organisation_id == flexis_admin.organisation_id, Invoice.currency == "EUR",
+            Invoice.issue_date >= months[0].month))
+    contoso = invoiced_per_month(session=session, actor=contoso_admin)
+    assert sum(m.amounts.get("EUR", 0) for m in contoso) == 276_000
+    assert all("USD" not in m.amounts for m in contoso)
