@@ -27,8 +27,7 @@ def overview_page() -> rx.Component:
                 OverviewState.overdue_invoices > 0,
                 rx.callout(
                     rx.text(
-                        OverviewState.overdue_invoices.to_string(),
-                        " invoice(s) past their due date. ",
+                        OverviewState.overdue_message,
                         rx.link("See transactions", href="/transactions"),
                     ),
                     icon="triangle-alert",

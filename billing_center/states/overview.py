@@ -29,6 +29,7 @@ class OverviewState(SessionState):
     unpaid_invoices: str = ""
     unpaid_amounts: str = ""
     overdue_invoices: int = 0
+    overdue_message: str = ""
     next_renewal: str = ""
     next_renewal_hint: str = ""
     loaded: bool = False
@@ -60,6 +61,10 @@ class OverviewState(SessionState):
             " + ".join(format_money(m, locale) for m in figures.unpaid_amounts) or "Nothing to pay"
         )
         self.overdue_invoices = figures.overdue_invoices
+        self.overdue_message = (
+            "1 invoice is past its due date. " if figures.overdue_invoices == 1
+            else f"{figures.overdue_invoices} invoices are past their due date. "
+        )
         if figures.next_renewal:
             renewal = figures.next_renewal
             self.next_renewal = format_day(renewal.on, locale)

@@ -27,7 +27,7 @@ def test_sign_in_shows_the_shell_and_real_overview_figures(signed_in: Page):
     expect(unpaid).to_contain_text("3")
     expect(unpaid).to_contain_text("EUR 552,00 + USD 320,00")  # Flexis writes amounts the Dutch way
     expect(page.get_by_role("group", name="Next renewal")).to_contain_text("Office 365 E3")
-    expect(page.get_by_role("alert")).to_contain_text("2 invoice(s) past their due date")
+    expect(page.get_by_role("alert")).to_contain_text("2 invoices are past their due date")
 
 
 def test_every_section_opens_from_the_navigation(signed_in: Page, base: str):
