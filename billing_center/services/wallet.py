@@ -189,6 +189,7 @@ def update_card(*, session: Session, actor: Actor, card_id: int, expiry: str, ho
     card.address = _clean_text("address", address, MAX_ADDRESS)
     card.exp_month, card.exp_year = month, year
     session.add(card)
+    session.flush()
     audit.record(session=session, action="payment_method_updated", actor=actor, target_type="payment_method",
                  target_id=card.id, detail=card_label(card))
     return card
