@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.processor import Processor, start_processor
 from tests.support import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -41,8 +42,11 @@ class AppServer:
     env: dict[str, str]
     log: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    processor: Processor | None = field(default=None, repr=False)
 
     def stop(self) -> None:
+        if self.processor is not None:
+            self.processor.stop()
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -63,6 +67,8 @@ def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None
     goes to its own folder, since the backend's port is compiled into the frontend."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
+    # The sandbox card processor (its own service, own port); the browser may embed its card form.
+    processor = start_processor(workdir, [f"http://localhost:{port}", f"http://127.0.0.1:{port}"])
     tools = ROOT / ".tools" / "node_modules" / ".bin"
     venv_bin = Path(sys.executable).parent
     env = {
@@ -75,6 +81,7 @@ def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None
         "REFLEX_STATES_WORKDIR": str(workdir / "states"),
         "REFLEX_TELEMETRY_ENABLED": "false",
         "PYTHONUNBUFFERED": "1",
+        "PROCESSOR_URL": processor.url,
         **(extra_env or {}),
     }
     for step in (["-m", "alembic", "upgrade", "head"], ["-m", "billing_center.seed"]):
@@ -89,10 +96,11 @@ def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None
         start_new_session=True,
     )
     server = AppServer(url=f"http://localhost:{port}", port=port, database_url=database_url, env=env, log=log,
-                       process=process)
+                       process=process, processor=processor)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            processor.stop()
             raise RuntimeError(f"the app stopped while starting:\n{server.log_tail()}")
         try:
             if httpx.get(f"{server.url}/ping", timeout=2).status_code == 200 and \
