@@ -122,7 +122,8 @@ def _payment_step() -> rx.Component:
             _estimate_card(),
             rx.card(
                 rx.vstack(
-                    rx.text("You will be charged ", rx.text.strong(SeatOrderState.estimate_total),
+                    rx.text(SeatOrderState.tax_line, size="1", color_scheme="gray"),
+                    rx.text("You will be charged ", rx.text.strong(SeatOrderState.charge_total),
                             " today, and the paid invoice is e-mailed to you.", size="2"),
                     rx.cond(
                         SeatOrderState.pay_with == "new",

@@ -83,6 +83,8 @@ class Estimate:
     annual: Money  # R-ORD-2: seats x unit price x 12
     country: str
     first_order: bool
+    tax: Money  # VAT where it applies (0 under the reverse charge or outside the EU)
+    total: Money  # what the card is charged
 
 
 @dataclass(frozen=True)
@@ -162,8 +164,12 @@ def estimate(*, session: Session, actor: Actor, seats: str | int, country: str =
                                         "seats.")
     currency = currency_for(country)
     unit = Money(MONTHLY_SEAT_PRICE[currency], currency)
-    return Estimate(seats=count, unit_price=unit, annual=annual_seat_price(unit, count),
-                    country=country.upper(), first_order=first)
+    annual = annual_seat_price(unit, count)
+    org = session.get(Organisation, actor.organisation_id)
+    rate, _reverse = tax_rate_for(org, get_settings().seller_country)
+    tax = tax_on(annual, rate)
+    return Estimate(seats=count, unit_price=unit, annual=annual, country=country.upper(), first_order=first,
+                    tax=tax, total=annual + tax)
 
 
 def _request_hash(payload: dict) -> str:
@@ -235,10 +241,7 @@ def place_card_order(
     product = seat_product(session)
     today = clock.today()
     end = clock.add_months(today, 12) - timedelta(days=1)
-    rate, _reverse = tax_rate_for(org, get_settings().seller_country)
-    net = quote.annual
-    tax = tax_on(net, rate)
-    total = net + tax
+    net, tax, total = quote.annual, quote.tax, quote.total
     try:
         charge = gateway.charge(token=token, amount=total, idempotency_key=f"{OPERATION}:{org_id}:{key}",
                                 description=f"{quote.seats} x {product.name}")

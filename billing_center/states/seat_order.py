@@ -29,6 +29,8 @@ class SeatOrderState(SessionState):
     seats_error: str = ""
     estimate_line: str = ""
     estimate_total: str = ""
+    tax_line: str = ""
+    charge_total: str = ""
     country: str = "US"
     currency: str = "USD"
     contact_name: str = ""
@@ -70,6 +72,9 @@ class SeatOrderState(SessionState):
         self.currency = quote.annual.currency
         self.estimate_line = (f"{quote.seats} seats × {format_money(quote.unit_price, locale)} per month × 12 months")
         self.estimate_total = format_money(quote.annual, locale)
+        self.tax_line = f"Tax: {format_money(quote.tax, locale)}" if quote.tax.amount_minor else \
+            "No VAT is added (reverse charge or outside the EU)."
+        self.charge_total = format_money(quote.total, locale)
 
     @rx.event
     def load(self):

@@ -194,3 +194,19 @@ def test_an_active_orders_card_can_be_changed(session, flexis_admin, processor, 
     with pytest.raises(NotFound):
         seat_orders.change_order_payment_method(session=session, actor=flexis_admin, order_number="CT500100-1",
                                                 card_id=master.id)
+
+
+def test_vat_is_added_where_it_applies_and_the_charge_equals_the_invoice(session, flexis_admin, flexis, processor,
+                                                                        gateway):
+    flexis.country, flexis.vat_id = "NL", None  # a Dutch customer without a VAT id pays 21% VAT
+    session.add(flexis)
+    session.flush()
+    quote = estimate(session=session, actor=flexis_admin, seats="4", country="NL")
+    assert (quote.annual, quote.tax, quote.total) == (Money(19_200, "EUR"), Money(4_032, "EUR"),
+                                                       Money(23_232, "EUR"))
+    key = new_key()
+    result = order(session, flexis_admin, gateway, processor.token("4242424242424242"), key=key, seats="4",
+                   country="NL")
+    invoice = session.exec(select(Invoice).where(Invoice.order_id == result.order_id)).one()
+    assert invoice.total_minor == 23_232 and invoice.tax_minor == 4_032
+    assert [c["amount"] for c in processor.charges(f"seat_card_order:{flexis.id}:{key}")] == [23_232]
