@@ -56,7 +56,7 @@ def _profile(profile) -> rx.Component:
                         value="",
                         on_change=lambda value: BillingAccountsState.set_profile_card(profile.id, value),
                         style={"padding": "4px 8px", "borderRadius": "6px", "border": "1px solid var(--gray-7)",
-                               "background": "white"},
+                               "background": "white", "fontSize": "13px"},
                     ),
                     align="center",
                     spacing="2",
@@ -66,6 +66,7 @@ def _profile(profile) -> rx.Component:
             rx.cond(
                 profile.invoices.length() > 0,
                 rx.table.root(
+                    rx.el.caption("Invoices of " + profile.name, style={"position": "absolute", "left": "-10000px"}),
                     rx.table.header(rx.table.row(
                         rx.table.column_header_cell("Invoice"), rx.table.column_header_cell("Issued"),
                         rx.table.column_header_cell("Due"),

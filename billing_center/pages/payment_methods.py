@@ -93,7 +93,7 @@ def _row(card: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.hstack(rx.icon("credit-card", size=16, color=rx.color("gray", 10)),
-                      rx.text(card["label"], weight="medium"), align="center", spacing="2")),
+                      rx.text(card["label"], weight="medium", white_space="nowrap"), align="center", spacing="2")),
         rx.table.cell(card["expiry"]),
         rx.table.cell(card["holder"]),
         rx.table.cell(rx.text(card["pays"], size="2", color_scheme="gray")),
