@@ -11,6 +11,9 @@ from billing_center.components.layout import console_page
 from billing_center.components.ui import data_table, pager, status_badge
 from billing_center.states.seat_order import SeatOrderState, countries
 
+SELECT_STYLE = {"width": "100%", "padding": "8px", "borderRadius": "6px", "border": "1px solid var(--gray-7)",
+                "fontSize": "14px", "background": "white"}
+
 
 def _estimate_card() -> rx.Component:
     return rx.cond(
@@ -173,6 +176,36 @@ def _history_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["payment"]),
         rx.table.cell(row["total"], text_align="right"),
         rx.table.cell(status_badge(row["status"], row["status_color"])),
+        rx.table.cell(rx.cond(row["editable"] == "yes",
+                              rx.button("Change card", size="1", variant="soft",
+                                        on_click=SeatOrderState.open_edit(row["number"]),
+                                        aria_label="Change the card of order " + row["number"]))),
+    )
+
+
+def _edit_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Change the card of order " + SeatOrderState.edit_order),
+            rx.dialog.description("The next renewal of this order is charged to the card you choose.", size="2",
+                                  color_scheme="gray"),
+            rx.vstack(
+                labelled("Card",
+                         rx.el.select(rx.el.option("Choose a card…", value=""),
+                                      rx.foreach(SeatOrderState.wallet_cards,
+                                                 lambda c: rx.el.option(c["label"], value=c["id"])),
+                                      id="order-card", value=SeatOrderState.edit_card,
+                                      on_change=SeatOrderState.set_edit_card, style=SELECT_STYLE),
+                         SeatOrderState.edit_error),
+                rx.hstack(rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                          rx.button("Save", on_click=SeatOrderState.save_edit), justify="end", spacing="3",
+                          width="100%"),
+                spacing="3", width="100%", padding_top="12px",
+            ),
+            max_width="460px",
+        ),
+        open=SeatOrderState.edit_open,
+        on_open_change=SeatOrderState.set_edit_open,
     )
 
 
@@ -191,9 +224,10 @@ def seat_order_page() -> rx.Component:
                         _seats_step(),
                     ),
                     rx.heading("Order history", size="4", as_="h2", padding_top="12px"),
-                    data_table(["Order", "Product", "Seats", "Period", "Payment method", "Total", "Status"],
+                    data_table(["Order", "Product", "Seats", "Period", "Payment method", "Total", "Status", ""],
                                SeatOrderState.history, _history_row, caption="Order history",
                                empty_text="No seat orders yet.", numeric=("Seats", "Total")),
+                    _edit_dialog(),
                     pager(SeatOrderState.history_label, SeatOrderState.previous_page, SeatOrderState.next_page,
                           SeatOrderState.has_previous, SeatOrderState.has_next),
                     spacing="4",

@@ -231,6 +231,10 @@ def place_card_order(
         token = card_token or ""
         if not token.startswith("tok_") or len(token) > 80:
             raise ValidationFailed("card", "Enter your card details.")
+        # A token already in a wallet may only pay for its own organisation, and only while it is there.
+        saved = session.exec(select(PaymentMethod).where(PaymentMethod.processor_token == token)).first()
+        if saved is not None and (saved.organisation_id != org_id or saved.deleted_at is not None):
+            raise ValidationFailed("card", "Enter your card details.")
     request_hash = _request_hash({"seats": str(seats).strip(), "country": country.upper(), "name": name,
                                   "email": email, "token": token})
     if stored is not None:
@@ -258,20 +262,16 @@ def place_card_order(
             "again: you will not be charged twice."
         ) from None
 
-    if saved is None:
-        saved = session.exec(select(PaymentMethod).where(PaymentMethod.processor_token == token)).first()
-        if saved is None:
-            has_default = session.exec(select(func.count()).select_from(PaymentMethod).where(
-                PaymentMethod.organisation_id == org_id, PaymentMethod.deleted_at.is_(None),
-                PaymentMethod.is_default == True)).one()  # noqa: E712
-            saved = PaymentMethod(organisation_id=org_id, processor_token=token, brand=charge.brand or "Card",
-                                  last4=charge.last4, exp_month=charge.exp_month or 12,
-                                  exp_year=charge.exp_year or today.year + 1, holder_name=name,
-                                  is_default=not has_default)
-            session.add(saved)
-            session.flush()
-        elif saved.organisation_id != org_id:
-            raise ValidationFailed("card", "Enter your card details.")
+    if saved is None:  # a new card: it joins the wallet (the default only if there is none)
+        has_default = session.exec(select(func.count()).select_from(PaymentMethod).where(
+            PaymentMethod.organisation_id == org_id, PaymentMethod.deleted_at.is_(None),
+            PaymentMethod.is_default == True)).one()  # noqa: E712
+        saved = PaymentMethod(organisation_id=org_id, processor_token=token, brand=charge.brand or "Card",
+                              last4=charge.last4, exp_month=charge.exp_month or 12,
+                              exp_year=charge.exp_year or today.year + 1, holder_name=name,
+                              is_default=not has_default)
+        session.add(saved)
+        session.flush()
     label = card_label(saved)
 
     sequence, _ = take_next(session=session, code="ORD")

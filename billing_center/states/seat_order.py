@@ -50,6 +50,11 @@ class SeatOrderState(SessionState):
     history_total: int = 0
     history_offset: int = 0
     page_error: str = ""
+    edit_open: bool = False
+    edit_order: str = ""
+    edit_card: str = ""
+    edit_error: str = ""
+    wallet_cards: list[dict[str, str]] = []
     _checkout_key: str = ""
 
     def _load_history(self, actor) -> None:
@@ -63,7 +68,8 @@ class SeatOrderState(SessionState):
              "status": ORDER_STATUS.get(r.status, r.status), "status_color": status_color(r.status),
              "total": format_money(r.total, locale),
              "period": f"{format_day(r.start, locale)} – {format_day(r.end, locale)}",
-             "payment": r.payment}
+             "payment": r.payment,
+             "editable": "yes" if actor.is_billing_admin and r.status == "active" and r.payment != "Invoice" else ""}
             for r in rows
         ]
 
@@ -240,6 +246,48 @@ class SeatOrderState(SessionState):
             self.card_error = "Choose a card."
             return
         return self._place(saved_card_id=card_id)
+
+    # --- R-ORD-5: an active order's card ---------------------------------------------------------
+    @rx.event
+    def open_edit(self, number: str):
+        actor = self._actor()
+        if actor is None:
+            return self._to_sign_in()
+        with session_scope() as session:
+            cards = wallet.list_cards(session=session, actor=actor)
+        self.wallet_cards = [{"id": str(c.id), "label": f"{c.brand} •••• {c.last4} (expires {c.expiry})"}
+                             for c in cards if not c.expired]
+        self.edit_order, self.edit_card, self.edit_error = number, "", ""
+        self.edit_open = True
+
+    @rx.event
+    def set_edit_open(self, value: bool):
+        self.edit_open = value
+
+    @rx.event
+    def set_edit_card(self, value: str):
+        self.edit_card, self.edit_error = value, ""
+
+    @rx.event
+    def save_edit(self):
+        actor = self._actor()
+        if actor is None:
+            return self._to_sign_in()
+        if not self.edit_card:
+            self.edit_error = "Choose the card that pays this order from now on."
+            return
+        try:
+            with session_scope() as session:
+                order = seat_orders.change_order_payment_method(session=session, actor=actor,
+                                                                order_number=self.edit_order,
+                                                                card_id=int(self.edit_card))
+                number = order.number
+        except (ServiceError, ValueError) as exc:
+            self.edit_error = getattr(exc, "message", "Choose a card.")
+            return
+        self.edit_open = False
+        self._load_history(actor)
+        return rx.toast.success(f"Order {number} is now paid with the chosen card.")
 
     @rx.event
     def new_order(self):

@@ -164,6 +164,15 @@ def test_a_complete_seat_order_by_card(page: Page, base: str, app_server, db):
     assert scalar(db, "SELECT count(*) FROM outgoingemail WHERE template = 'order_receipt' AND subject LIKE :s",
                   s=f"%{number}%") == 1
 
+    # R-ORD-5: the active order's card can be changed from the order history.
+    page.get_by_role("button", name=f"Change the card of order {number}").click()
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    expect(page.get_by_role("dialog").get_by_role("alert")).to_contain_text("Choose the card")
+    page.get_by_label("Card", exact=True).select_option(
+        label=page.locator("#order-card option", has_text="0005").inner_text())
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    expect(history.get_by_role("row", name=re.compile(number))).to_contain_text("Visa - 0005")
+
 
 def _order(page: Page, base: str, seats: str = "12") -> None:
     page.goto(f"{base}/order")

@@ -210,3 +210,11 @@ def test_vat_is_added_where_it_applies_and_the_charge_equals_the_invoice(session
     invoice = session.exec(select(Invoice).where(Invoice.order_id == result.order_id)).one()
     assert invoice.total_minor == 23_232 and invoice.tax_minor == 4_032
     assert [c["amount"] for c in processor.charges(f"seat_card_order:{flexis.id}:{key}")] == [23_232]
+
+
+def test_another_organisations_card_token_is_never_charged(session, contoso_admin, processor, gateway):
+    charges_before = len(processor.charges())
+    with pytest.raises(ValidationFailed) as error:
+        order(session, contoso_admin, gateway, "tok_demo_flexis_visa_4392", email="admin@contoso.com")
+    assert error.value.field == "card"
+    assert len(processor.charges()) == charges_before
