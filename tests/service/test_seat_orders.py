@@ -218,3 +218,13 @@ def test_another_organisations_card_token_is_never_charged(session, contoso_admi
         order(session, contoso_admin, gateway, "tok_demo_flexis_visa_4392", email="admin@contoso.com")
     assert error.value.field == "card"
     assert len(processor.charges()) == charges_before
+
+
+def test_a_self_service_buyer_orders_with_their_own_card_and_sees_only_their_orders(session, processor, gateway):
+    buyer = actor_for(session, "mbakker@flexis.com")
+    result = order(session, buyer, gateway, processor.token("4242424242424242"), name="Mila Bakker",
+                   email="mbakker@flexis.com")
+    subscription = session.get(Subscription, session.get(Order, result.order_id).subscription_id)
+    assert subscription.is_self_service and subscription.buyer_id == buyer.person_id
+    rows, total = order_history(session=session, actor=buyer)
+    assert total == 1 and [r.number for r in rows] == [result.order_number]  # not the admins' FL123133 orders
