@@ -260,3 +260,25 @@ def test_billing_accounts_show_profiles_with_payment_method_and_invoices(signed_
     learning = page.get_by_role("region", name="Billing profile Flexis Learning")
     expect(learning.get_by_label("Payment method of Flexis Learning")).to_contain_text("Visa - 4392")
     expect(learning.get_by_role("table", name="Invoices of Flexis Learning").get_by_role("row")).to_have_count(6)
+
+
+def test_a_contracts_payment_method_is_changed_on_its_billing_details(signed_in: Page, base: str, db):
+    page = signed_in
+    page.goto(f"{base}/contracts/FL124480/billing")
+    expect(page.get_by_text("This contract is paid with")).to_contain_text("Visa - 4392")
+    page.get_by_role("button", name="Change payment method").click()
+    expect(page.get_by_role("alert").filter(has_text="Choose the card")).to_be_visible()
+    choose = page.get_by_label("New payment method")
+    choose.select_option(label=page.locator("#contract-card option", has_text="1881").inner_text())
+    page.get_by_role("button", name="Change payment method").click()
+    expect(page.get_by_text("This contract is paid with")).to_contain_text("Visa - 1881")
+    assert scalar(db, "SELECT pm.last4 FROM contract c JOIN paymentmethod pm ON pm.id = c.payment_method_id "
+                      "WHERE c.number = 'FL124480'") == "1881"
+    # The wallet's default did not move; put the demo back as it was.
+    page.goto(f"{base}/payment-methods")
+    expect(page.get_by_role("row", name=re.compile("Visa •••• 4392"))).to_contain_text("Default")
+    page.goto(f"{base}/contracts/FL124480/billing")
+    page.get_by_label("New payment method").select_option(
+        label=page.locator("#contract-card option", has_text="4392").inner_text())
+    page.get_by_role("button", name="Change payment method").click()
+    expect(page.get_by_text("This contract is paid with")).to_contain_text("Visa - 4392")
