@@ -329,7 +329,9 @@ HOSTED_FIELDS = """<!doctype html>
 const ALLOWED = __ALLOWED__;
 const $ = (id) => document.getElementById(id);
 let cached = null;  // {fingerprint, promise}: the same card gives the same token (double clicks)
-function luhn(n){let s=0;for(let i=0;i<n.length;i++){let d=+n[n.length-1-i];if(i%2){d*=2;if(d>9)d-=9}s+=d}return s%10===0}
+function luhn(n){let s=0;
+  for(let i=0;i<n.length;i++){let d=+n[n.length-1-i];if(i%2){d*=2;if(d>9)d-=9}s+=d}
+  return s%10===0}
 function fail(message){$("error").textContent=message;return {error:message};}
 async function tokenise(){
   const number=$("number").value.replace(/[\\s-]/g,""), cvc=$("cvc").value.trim();

@@ -5,6 +5,7 @@ creates when it opens:
 
 1. guard clauses: seats (R-ORD-1), country and currency (R-ORD-3), contact, card token;
 2. the organisation row is locked (SQLite: the transaction's write lock), so a double click waits;
+   the processor call happens under that lock, bounded by the gateway's timeout and single retry;
 3. an earlier result for the same key is returned as it is (same request) or refused (another one);
 4. the card is charged with the *same* key: a retry after a lost reply gets the charge that was
    already made, never a second one;
@@ -172,7 +173,9 @@ def estimate(*, session: Session, actor: Actor, seats: str | int, country: str =
                     tax=tax, total=annual + tax)
 
 
-def _request_hash(payload: dict) -> str:
+def _request_hash_of(seats, country: str, name: str, email: str, token: str) -> str:
+    payload = {"seats": str(seats).strip(), "country": (country or "").upper(), "name": name, "email": email,
+               "token": token}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -223,6 +226,17 @@ def place_card_order(
     quote = estimate(session=session, actor=actor, seats=seats, country=country) if stored is None else None
     name, email = _check_contact(contact_name, contact_email)
 
+    if stored is not None:  # a double click or a retry: the stored result, if it is the same request
+        token = card_token or ""
+        if saved_card_id is not None:
+            wallet_card = session.exec(select(PaymentMethod).where(PaymentMethod.id == saved_card_id,
+                                                                   PaymentMethod.organisation_id == org_id)).first()
+            token = wallet_card.processor_token if wallet_card else ""
+        same = stored.request_hash == _request_hash_of(seats, country, name, email, token)
+        if stored.operation != OPERATION or not same:
+            raise Conflict("This checkout was already used for another order. Reload the page to start a new one.")
+        return _stored(stored)
+
     saved: PaymentMethod | None = None
     if saved_card_id is not None:
         saved = get_card(session=session, actor=actor, card_id=saved_card_id)
@@ -235,12 +249,7 @@ def place_card_order(
         saved = session.exec(select(PaymentMethod).where(PaymentMethod.processor_token == token)).first()
         if saved is not None and (saved.organisation_id != org_id or saved.deleted_at is not None):
             raise ValidationFailed("card", "Enter your card details.")
-    request_hash = _request_hash({"seats": str(seats).strip(), "country": country.upper(), "name": name,
-                                  "email": email, "token": token})
-    if stored is not None:
-        if stored.operation != OPERATION or stored.request_hash != request_hash:
-            raise Conflict("This checkout was already used for another order. Reload the page to start a new one.")
-        return _stored(stored)
+    request_hash = _request_hash_of(seats, country, name, email, token)
 
     product = seat_product(session)
     today = clock.today()

@@ -75,8 +75,10 @@ def test_a_number_failing_the_luhn_check_is_rejected_before_any_token_exists(pro
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_number"
 
 
-@pytest.mark.parametrize(("exp", "cvc", "code"), [("01/20", "123", "invalid_expiry"), ("13/30", "123", "invalid_expiry"),
-                                                  ("12/30", "12", "invalid_cvc"), ("12/30", "abc", "invalid_cvc")])
+@pytest.mark.parametrize(("exp", "cvc", "code"), [
+    ("01/20", "123", "invalid_expiry"), ("13/30", "123", "invalid_expiry"),
+    ("12/30", "12", "invalid_cvc"), ("12/30", "abc", "invalid_cvc"),
+])
 def test_bad_expiry_or_security_code_is_rejected(processor, exp, cvc, code):
     response = processor.tokenise("4242424242424242", exp=exp, cvc=cvc)
     assert response.status_code == 400 and response.json()["error"]["code"] == code
