@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import httpx
@@ -86,7 +87,8 @@ class HttpGateway:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
-        self._transport = transport
+        # One pooled client per gateway: connections are reused (httpx clients are thread-safe).
+        self._client = httpx.Client(timeout=timeout, transport=transport)
 
     def browser_url(self) -> str:
         return self.base_url
@@ -98,8 +100,7 @@ class HttpGateway:
         last: Exception | None = None
         for attempt in range(attempts):
             try:
-                with httpx.Client(timeout=self.timeout, transport=self._transport) as client:
-                    response = client.post(f"{self.base_url}{path}", json=body, headers=headers)
+                response = self._client.post(f"{self.base_url}{path}", json=body, headers=headers)
                 data = response.json()
                 return response.status_code, data if isinstance(data, dict) else {}
             except (httpx.TransportError, ValueError) as exc:  # timeout, refused, dropped, cut-off body
@@ -148,11 +149,16 @@ class HttpGateway:
 _override: PaymentGateway | None = None
 
 
+@lru_cache
+def _configured(url: str) -> HttpGateway:
+    return HttpGateway(url)
+
+
 def get_gateway() -> PaymentGateway:
     """The configured processor (``PROCESSOR_URL``); tests may install another with ``use_gateway``."""
     if _override is not None:
         return _override
-    return HttpGateway(get_settings().processor_url)
+    return _configured(get_settings().processor_url)
 
 
 def use_gateway(gateway: PaymentGateway | None) -> None:
