@@ -9,6 +9,7 @@ from billing_center.components.card_fields import card_fields, tokenise_card
 from billing_center.components.form_fields import labelled
 from billing_center.components.layout import console_page
 from billing_center.components.ui import data_table, pager, status_badge
+from billing_center.states.seat_order import PAGE as PAGE_SIZE
 from billing_center.states.seat_order import SeatOrderState, countries
 
 SELECT_STYLE = {"width": "100%", "padding": "8px", "borderRadius": "6px", "border": "1px solid var(--gray-7)",
@@ -228,8 +229,9 @@ def seat_order_page() -> rx.Component:
                                SeatOrderState.history, _history_row, caption="Order history",
                                empty_text="No seat orders yet.", numeric=("Seats", "Total")),
                     _edit_dialog(),
-                    pager(SeatOrderState.history_label, SeatOrderState.previous_page, SeatOrderState.next_page,
-                          SeatOrderState.has_previous, SeatOrderState.has_next),
+                    rx.cond(SeatOrderState.history_total > PAGE_SIZE,
+                            pager(SeatOrderState.history_label, SeatOrderState.previous_page,
+                                  SeatOrderState.next_page, SeatOrderState.has_previous, SeatOrderState.has_next)),
                     spacing="4",
                     width="100%",
                 ),
