@@ -201,3 +201,28 @@ def test_a_contract_admin_sees_only_the_contract_they_administer(session):
     assert contract_billing.billing_details(session=session, actor=jan, number="FL123133").number == "FL123133"
     with pytest.raises(NotFound):
         contract_billing.billing_details(session=session, actor=jan, number="FL124480")
+
+
+def test_saving_the_same_card_twice_keeps_one_card(session, flexis_admin, processor, gateway):
+    token = processor.token("4242424242424242")
+    first = wallet.add_card(session=session, actor=flexis_admin, gateway=gateway, token=token, holder_name="A L")
+    again = wallet.add_card(session=session, actor=flexis_admin, gateway=gateway, token=token, holder_name="A L")
+    assert again.id == first.id
+    assert [c.label for c in wallet.list_cards(session=session, actor=flexis_admin)].count("Visa - 4242") == 1
+
+
+def test_an_expired_card_cannot_become_the_default(session, flexis_admin):
+    master = card(session, "5100")
+    last_month = clock.add_months(clock.today(), -1)
+    master.exp_month, master.exp_year = last_month.month, last_month.year
+    session.add(master)
+    session.flush()
+    with pytest.raises(ValidationFailed) as error:
+        wallet.set_default(session=session, actor=flexis_admin, card_id=master.id)
+    assert "expired" in error.value.message and not master.is_default
+
+
+def test_another_organisations_token_cannot_join_this_wallet(session, contoso_admin, gateway):
+    with pytest.raises(ValidationFailed):
+        wallet.add_card(session=session, actor=contoso_admin, gateway=gateway, token="tok_demo_flexis_visa_4392",
+                        holder_name="Camille Durand")
