@@ -36,7 +36,14 @@ migrate: $(VENV)/.installed
 seed: migrate
 	$(PY) -m billing_center.seed
 
+PROCESSOR_PORT ?= 3010
+export PROCESSOR_URL ?= http://127.0.0.1:$(PROCESSOR_PORT)
+
 run: setup seed
+	@# The sandbox card processor is its own service on its own port; it stops when `make run` ends.
+	$(PY) -m billing_center.payments.sandbox --port $(PROCESSOR_PORT) \
+	  --allow-origin http://localhost:$(PORT) --allow-origin http://127.0.0.1:$(PORT) & \
+	processor=$$!; trap 'kill $$processor 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 chromium:

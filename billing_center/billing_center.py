@@ -3,12 +3,22 @@
 import reflex as rx
 
 from billing_center.api.routes import api
+from billing_center.pages.billing_accounts import billing_accounts_page
+from billing_center.pages.contract_billing import contract_billing_page
 from billing_center.pages.overview import overview_page
+from billing_center.pages.payment_methods import payment_methods_page
+from billing_center.pages.seat_order import seat_order_page
 from billing_center.pages.sections import SECTIONS, section_page
 from billing_center.pages.sign_in import sign_in_page
+from billing_center.pages.support import support_page
+from billing_center.states.billing_accounts import BillingAccountsState
+from billing_center.states.contract_billing import ContractBillingState
 from billing_center.states.overview import OverviewState
+from billing_center.states.seat_order import SeatOrderState
 from billing_center.states.session import SessionState
 from billing_center.states.sign_in import SignInState
+from billing_center.states.support import SupportState
+from billing_center.states.wallet import WalletState
 
 app = rx.App(
     api_transformer=api,
@@ -18,3 +28,12 @@ app.add_page(overview_page, route="/", title="Overview | Billing Center", on_loa
 for route, (title, _icon, _text) in SECTIONS.items():
     app.add_page(section_page(route), route=route, title=f"{title} | Billing Center",
                  on_load=SessionState.require_sign_in)
+# Payments and seat orders (issue 3).
+app.add_page(payment_methods_page, route="/payment-methods", title="Payment methods | Billing Center",
+             on_load=WalletState.load)
+app.add_page(billing_accounts_page, route="/billing-accounts", title="Billing accounts | Billing Center",
+             on_load=BillingAccountsState.load)
+app.add_page(seat_order_page, route="/order", title="Order seats | Billing Center", on_load=SeatOrderState.load)
+app.add_page(contract_billing_page, route="/contracts/[number]/billing", title="Billing details | Billing Center",
+             on_load=ContractBillingState.load)
+app.add_page(support_page, route="/support", title="Change requests | Billing Center", on_load=SupportState.load)

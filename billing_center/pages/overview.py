@@ -6,6 +6,7 @@ import reflex as rx
 
 from billing_center.components.layout import console_page, stat_card
 from billing_center.states.overview import OverviewState
+from billing_center.states.session import SessionState
 
 
 def overview_page() -> rx.Component:
@@ -20,8 +21,15 @@ def overview_page() -> rx.Component:
                     size="2",
                     aria_label="Account status",
                 ),
+                rx.spacer(),
+                rx.cond(SessionState.role_label == "Support agent",
+                        rx.link(rx.button(rx.icon("inbox", size=16), "Change requests", variant="soft"),
+                                href="/support"),
+                        rx.link(rx.button(rx.icon("shopping-cart", size=16), "Order seats", variant="soft"),
+                                href="/order")),
                 align="center",
                 spacing="3",
+                width="100%",
             ),
             rx.cond(
                 OverviewState.overdue_invoices > 0,

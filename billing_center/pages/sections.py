@@ -12,15 +12,11 @@ SECTIONS = {
                    "Your contracts, their orders and order forms will be listed here."),
     "/transactions": ("Transactions", "receipt",
                       "Invoices and credit notes of your contracts, with PDF downloads, will be listed here."),
-    "/payment-methods": ("Payment methods", "credit-card",
-                         "The cards in your wallet and the default for future purchases will be shown here."),
     "/subscriptions": ("Subscriptions", "package",
                        "Subscription details, renewals and seat changes will be managed here."),
     "/licences": ("Licences", "users", "Assigning and revoking licences for your people will happen here."),
     "/usage": ("Usage", "chart-column", "Monthly active users and usage reports will be shown here."),
     "/admins": ("Admins", "shield-check", "Contract admins and their invitations will be managed here."),
-    "/billing-accounts": ("Billing accounts", "landmark",
-                          "Billing accounts with their billing profiles will be listed here."),
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.support import ROOT
+from tests.processor import Processor, start_processor
+from tests.support import ROOT, free_port
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,12 +27,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class AppServer:
     url: str
@@ -41,8 +35,11 @@ class AppServer:
     env: dict[str, str]
     log: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    processor: Processor | None = field(default=None, repr=False)
 
     def stop(self) -> None:
+        if self.processor is not None:
+            self.processor.stop()
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -60,9 +57,25 @@ class AppServer:
 
 def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None = None) -> AppServer:
     """Migrate and seed ``database_url``, then build and serve the production app. The web build
-    goes to its own folder, since the backend's port is compiled into the frontend."""
+    goes to its own folder, since the backend's port is compiled into the frontend. A port taken
+    by another process between picking and binding is retried with a new one."""
+    for attempt in range(3):
+        try:
+            return _start_app(workdir / f"try{attempt}", database_url, extra_env)
+        except PortTaken:
+            continue
+    raise RuntimeError("no free port for the app after 3 tries")
+
+
+class PortTaken(RuntimeError):
+    pass
+
+
+def _start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None) -> AppServer:
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
+    # The sandbox card processor (its own service, own port); the browser may embed its card form.
+    processor = start_processor(workdir, [f"http://localhost:{port}", f"http://127.0.0.1:{port}"])
     tools = ROOT / ".tools" / "node_modules" / ".bin"
     venv_bin = Path(sys.executable).parent
     env = {
@@ -75,6 +88,7 @@ def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None
         "REFLEX_STATES_WORKDIR": str(workdir / "states"),
         "REFLEX_TELEMETRY_ENABLED": "false",
         "PYTHONUNBUFFERED": "1",
+        "PROCESSOR_URL": processor.url,
         **(extra_env or {}),
     }
     for step in (["-m", "alembic", "upgrade", "head"], ["-m", "billing_center.seed"]):
@@ -89,10 +103,13 @@ def start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None
         start_new_session=True,
     )
     server = AppServer(url=f"http://localhost:{port}", port=port, database_url=database_url, env=env, log=log,
-                       process=process)
+                       process=process, processor=processor)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            processor.stop()
+            if "already in use" in server.log_tail():
+                raise PortTaken(server.log_tail())
             raise RuntimeError(f"the app stopped while starting:\n{server.log_tail()}")
         try:
             if httpx.get(f"{server.url}/ping", timeout=2).status_code == 200 and \

@@ -1,0 +1,64 @@
+"""The processor's hosted card fields, embedded in an iframe (R-PAY-2).
+
+The card number and security code are typed into a page served by the processor, on the processor's
+origin; the browser posts them straight to the processor. This page only asks the iframe, by
+``postMessage``, for the result: a token, the brand, the last 4 digits and the expiry. That result is
+what reaches Billing Center's state; the number never does.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+FRAME_ID = "card-fields"
+
+# Evaluated in the browser by rx.call_script; resolves with {token, brand, last4, exp_month, exp_year}
+# or {error}. The iframe caches its answer for unchanged fields, so a double click gets one token.
+TOKENISE_JS = """(() => {
+  const frame = document.getElementById("%s");
+  if (!frame || !frame.contentWindow) return {error: "The card form is still loading. Try again."};
+  const origin = new URL(frame.src).origin;
+  const id = Math.random().toString(36).slice(2);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { window.removeEventListener("message", onMessage);
+      resolve({error: "The payment processor did not answer. Try again."}); }, 15000);
+    function onMessage(event) {
+      if (event.origin !== origin || !event.data || event.data.type !== "bc-card" || event.data.id !== id) return;
+      clearTimeout(timer);
+      window.removeEventListener("message", onMessage);
+      const d = event.data;
+      resolve(d.error ? {error: String(d.error)} : {token: d.token, brand: d.brand, last4: d.last4,
+                                                    exp_month: d.exp_month, exp_year: d.exp_year});
+    }
+    window.addEventListener("message", onMessage);
+    frame.contentWindow.postMessage({type: "bc-tokenise", id}, origin);
+  });
+})()""" % FRAME_ID
+
+
+def tokenise_card(callback) -> rx.event.EventSpec:
+    """Ask the hosted fields for a token; ``callback`` receives the small result dict."""
+    return rx.call_script(TOKENISE_JS, callback=callback)
+
+
+def card_fields(processor_url: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.el.iframe(
+            src=processor_url + "/hosted-fields",
+            id=FRAME_ID,
+            title="Card details (secured by the payment processor)",
+            style={"border": "0", "width": "100%", "height": "190px", "display": "block"},
+        ),
+        width="100%",
+    )
+
+
+def card_result_fields(card: dict) -> dict:
+    """Keep only what Billing Center may hold: never anything but these five fields."""
+    return {
+        "token": str(card.get("token", ""))[:80],
+        "brand": str(card.get("brand", ""))[:20],
+        "last4": str(card.get("last4", ""))[-4:],
+        "exp_month": str(card.get("exp_month", "")),
+        "exp_year": str(card.get("exp_year", "")),
+    }

@@ -1,0 +1,158 @@
+"""Payment methods: the wallet of cards (R-PAY-1). Card details are typed into the processor's hosted
+fields; this page only ever sees the token, brand, last 4 digits and expiry (R-PAY-2)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from billing_center.components.card_fields import card_fields, tokenise_card
+from billing_center.components.form_fields import labelled
+from billing_center.components.layout import console_page
+from billing_center.components.ui import confirm_dialog, data_table, status_badge
+from billing_center.states.wallet import WalletState
+
+
+def _card_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(WalletState.replace_id != "", "Replace " + WalletState.replace_label,
+                                    "Add payment method")),
+            rx.dialog.description(
+                rx.cond(WalletState.replace_id != "",
+                        "The new card takes over everything the old card pays; the old card is removed.",
+                        "The card is checked with the payment processor before it is added."),
+                size="2", color_scheme="gray",
+            ),
+            rx.vstack(
+                card_fields(WalletState.processor_url),
+                rx.cond(WalletState.card_error != "",
+                        rx.callout(WalletState.card_error, icon="circle-alert", color_scheme="red", role="alert",
+                                   width="100%")),
+                labelled("Cardholder name",
+                          rx.input(id="holder-name", value=WalletState.holder_name,
+                                   on_change=WalletState.set_holder_name, auto_complete="cc-name", width="100%"),
+                          WalletState.holder_error),
+                labelled("Billing address",
+                          rx.input(id="card-address", value=WalletState.address, on_change=WalletState.set_address,
+                                   placeholder="Street, postal code, city, country", width="100%")),
+                rx.cond(
+                    WalletState.replace_id == "",
+                    rx.checkbox("Use as default for future purchases", checked=WalletState.make_default,
+                                on_change=WalletState.set_make_default),
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.button(rx.cond(WalletState.replace_id != "", "Replace card", "Save card"),
+                              on_click=tokenise_card(WalletState.card_ready)),
+                    justify="end", spacing="3", width="100%",
+                ),
+                spacing="3",
+                width="100%",
+                padding_top="12px",
+            ),
+            max_width="520px",
+        ),
+        open=WalletState.add_open,
+        on_open_change=WalletState.set_add_open,
+    )
+
+
+def _edit_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Edit " + WalletState.edit_label),
+            rx.dialog.description("Change the expiry date, the cardholder or the billing address. "
+                                  "For another card number, replace the card.", size="2", color_scheme="gray"),
+            rx.vstack(
+                labelled("Expiry date (MM/YY)",
+                          rx.input(id="edit-expiry", value=WalletState.edit_expiry,
+                                   on_change=WalletState.set_edit_expiry, width="100%"),
+                          WalletState.expiry_error),
+                labelled("Cardholder name",
+                          rx.input(id="edit-name", value=WalletState.edit_name, on_change=WalletState.set_edit_name,
+                                   width="100%"),
+                          WalletState.edit_name_error),
+                labelled("Billing address",
+                          rx.input(id="edit-address", value=WalletState.edit_address,
+                                   on_change=WalletState.set_edit_address, width="100%")),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.button("Save changes", on_click=WalletState.save_edit),
+                    justify="end", spacing="3", width="100%",
+                ),
+                spacing="3", width="100%", padding_top="12px",
+            ),
+            max_width="460px",
+        ),
+        open=WalletState.edit_open,
+        on_open_change=WalletState.set_edit_open,
+    )
+
+
+def _row(card: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.hstack(rx.icon("credit-card", size=16, color=rx.color("gray", 10)),
+                      rx.text(card["label"], weight="medium", white_space="nowrap"), align="center", spacing="2")),
+        rx.table.cell(card["expiry"]),
+        rx.table.cell(card["holder"]),
+        rx.table.cell(rx.text(card["pays"], size="2", color_scheme="gray")),
+        rx.table.cell(rx.cond(card["status"] != "", status_badge(card["status"], card["status_color"]))),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(
+                    card["is_default"] == "",
+                    rx.button("Set as default", size="1", variant="soft",
+                              on_click=WalletState.set_default(card["id"]),
+                              aria_label="Set " + card["short"] + " as default"),
+                ),
+                rx.button("Edit", size="1", variant="soft", color_scheme="gray",
+                          on_click=WalletState.open_edit(card["id"]), aria_label="Edit " + card["short"]),
+                rx.button("Replace", size="1", variant="soft", color_scheme="gray",
+                          on_click=WalletState.open_replace(card["id"]), aria_label="Replace " + card["short"]),
+                confirm_dialog(
+                    trigger=rx.button("Delete", size="1", variant="soft", color_scheme="red",
+                                      aria_label="Delete " + card["short"]),
+                    title="Delete this card?",
+                    description=rx.text(card["short"], " will be removed from the wallet. Contracts and "
+                                                       "subscriptions it pays must be moved to another card first."),
+                    confirm_label="Delete card",
+                    on_confirm=WalletState.delete(card["id"]),
+                ),
+                spacing="2",
+            )
+        ),
+    )
+
+
+def payment_methods_page() -> rx.Component:
+    return console_page(
+        "Payment methods",
+        rx.vstack(
+            rx.hstack(
+                rx.text("Cards of your organisation. The default card pays future purchases; each active "
+                        "contract keeps its own payment method until you change it on the contract.",
+                        size="2", color_scheme="gray", max_width="640px"),
+                rx.spacer(),
+                rx.button(rx.icon("plus", size=16), "Add payment method", on_click=WalletState.open_add,
+                          disabled=WalletState.page_error != ""),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(WalletState.page_error != "",
+                    rx.callout(WalletState.page_error, icon="lock", color_scheme="amber", width="100%")),
+            rx.cond(WalletState.action_error != "",
+                    rx.callout(WalletState.action_error, icon="circle-alert", color_scheme="red", role="alert",
+                               width="100%")),
+            rx.cond(
+                WalletState.page_error == "",
+                data_table(["Card", "Expires", "Cardholder", "Pays", "Status", "Actions"], WalletState.cards, _row,
+                           caption="Payment methods",
+                           empty_text="No cards yet. Add a payment method to pay by card."),
+            ),
+            _card_dialog(),
+            _edit_dialog(),
+            spacing="4",
+            width="100%",
+        ),
+    )
