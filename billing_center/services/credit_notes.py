@@ -44,25 +44,28 @@ def _quantity(value) -> int:
     return int(text)
 
 
-def issue_credit_note(
-    *,
-    session: Session,
-    actor: Actor,
-    invoice_number: str,
-    reason: str,
-    lines: list[CreditLine] | None = None,
-    full: bool = False,
-) -> CreditNote:
-    """Credit the whole invoice (``full=True``: everything still creditable) or the given lines."""
+@dataclass(frozen=True)
+class CreditPreview:
+    invoice: Invoice
+    priced: list  # (InvoiceLine, quantity, amount_minor, tax_minor)
+    subtotal: Money
+    tax: Money
+
+    @property
+    def total(self) -> Money:
+        return self.subtotal + self.tax
+
+
+def preview_credit_note(
+    *, session: Session, actor: Actor, invoice_number: str, lines: list[CreditLine] | None = None,
+    full: bool = False, lock: bool = False,
+) -> CreditPreview:
+    """What a credit note would credit, with every check of issuing one; writes nothing."""
     actor.require(Role.BILLING_ADMIN)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("reason", "Give the reason for the credit note.")
-    if len(reason) > MAX_REASON:
-        raise ValidationFailed("reason", f"Keep the reason under {MAX_REASON} characters.")
     invoice = find_invoice(session=session, actor=actor, number=invoice_number)
-    # Lock the invoice row: two credit notes for one invoice are taken one after the other.
-    invoice = session.exec(select(Invoice).where(Invoice.id == invoice.id).with_for_update()).one()
+    if lock:
+        # Lock the invoice row: two credit notes for one invoice are taken one after the other.
+        invoice = session.exec(select(Invoice).where(Invoice.id == invoice.id).with_for_update()).one()
     if invoice.status == InvoiceStatus.VOID:
         raise Conflict("A void invoice cannot be credited.", code="invoice_void")
     if invoice.status not in (InvoiceStatus.OPEN, InvoiceStatus.PAID):
@@ -128,7 +131,29 @@ def issue_credit_note(
         select(CreditNote.total_minor).where(CreditNote.invoice_id == invoice.id)).all())
     if credited_before + subtotal + tax > int(invoice.total_minor):
         raise ValidationFailed("quantity", "A credit note cannot exceed what is left to credit on the invoice.")
+    return CreditPreview(invoice=invoice, priced=priced, subtotal=Money(subtotal, currency), tax=Money(tax, currency))
 
+
+def issue_credit_note(
+    *,
+    session: Session,
+    actor: Actor,
+    invoice_number: str,
+    reason: str,
+    lines: list[CreditLine] | None = None,
+    full: bool = False,
+) -> CreditNote:
+    """Credit the whole invoice (``full=True``: everything still creditable) or the given lines."""
+    actor.require(Role.BILLING_ADMIN)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("reason", "Give the reason for the credit note.")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed("reason", f"Keep the reason under {MAX_REASON} characters.")
+    preview = preview_credit_note(session=session, actor=actor, invoice_number=invoice_number, lines=lines,
+                                  full=full, lock=True)
+    invoice, priced, currency = preview.invoice, preview.priced, preview.invoice.currency
+    subtotal, tax = preview.subtotal.amount_minor, preview.tax.amount_minor
     sequence, number = take_next(session=session, code="CN")
     note = CreditNote(
         organisation_id=actor.organisation_id, invoice_id=invoice.id, number=number, series="CN",
