@@ -157,7 +157,7 @@ def order_form_document(order, contract, organisation, product_name: str, paymen
         (t("order_number", loc), order.number),
         (t("order_date", loc), format_day(order.created_at.date() if order.created_at else order.start_date, loc)),
         (t("order_type", loc), t(order.type, loc) if order.type in ("buy", "renew", "add_on") else order.type),
-        (t("period", loc), _period(order.start_date, order.end_date, loc)),
+        (t("term", loc), _period(order.start_date, order.end_date, loc)),
         (t("payment_method", loc), _payment(payment_label, loc)),
     ]
     if contract is not None:

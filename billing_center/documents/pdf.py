@@ -13,13 +13,17 @@ import copy
 import os
 import tempfile
 import threading
+import zlib
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from fpdf import FPDF
 from fontTools import ttLib
+from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import SubsetMap
+from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont
+from fpdf.syntax import Name, PDFArray, PDFContentStream
 
 from billing_center.documents.labels import t
 from billing_center.documents.model import Document
@@ -91,110 +95,142 @@ def _reduced_font(source: Path) -> Path:
     return target
 
 
-# Characters nearly every document uses: every document embeds at least these glyphs, so most
-# documents share one font subset, which is made once per process and then reused.
+# Characters nearly every document uses. Each document's font subset starts with these, in this
+# order, so documents that use nothing else embed byte-identical font objects, made once per process.
 COMMON = [*range(0x20, 0x7F), *range(0xA0, 0x100), 0x20AC, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D,
           0x2022, 0x2026, 0x202F]
+_SUBSET_OPTIONS = dict(notdef_outline=True, recommended_glyphs=True)
 
 
-class _SharedFont:
-    """Stands in for fpdf2's fontTools object of one document. fpdf2 subsets that object in place
-    and saves it; this gives it the subset for the glyphs the document uses plus the COMMON ones,
-    made once per distinct glyph set and cached (a few dozen sets in practice)."""
+@dataclass(frozen=True)
+class _Embedding:
+    """The PDF objects of one font subset, compressed once: widths, ToUnicode, CIDToGIDMap, file."""
 
-    def __init__(self, store: _FontStore):
-        self._store = store
-        self._entry: tuple[bytes, dict[str, int]] | None = None
-
-    # fpdf2 asks "CFF " in font.ttfont for CFF fonts only; DejaVu is TrueType.
-    def __contains__(self, tag: str) -> bool:
-        return False
-
-    def use(self, glyph_names: list[str], options) -> None:
-        self._entry = self._store.subset(glyph_names, options)
-
-    def getGlyphID(self, name: str) -> int:  # noqa: N802 - fontTools' name
-        return self._entry[1][name]
-
-    def save(self, output) -> None:
-        output.write(self._entry[0])
-
-    def close(self) -> None:
-        self._entry = None
+    widths: str
+    to_unicode: bytes
+    cid_to_gid: bytes
+    font_file: bytes
+    font_length: int
 
 
 class _FontStore:
-    def __init__(self, data: bytes, common_names: list[str]):
+    """One TrueType font of this process: its reduced file and the embeddings made from it, per
+    distinct (glyph, code) set. fpdf2 would otherwise subset the font with fontTools, build a 128 KiB
+    CIDToGIDMap and compress everything again for every document."""
+
+    def __init__(self, data: bytes):
         self.data = data
-        self.common = common_names
-        self.cache: dict[frozenset[str], tuple[bytes, dict[str, int]]] = {}
+        self.cache: dict[tuple, _Embedding] = {}
         self.lock = threading.Lock()
 
-    def subset(self, glyph_names: list[str], options) -> tuple[bytes, dict[str, int]]:
-        key = frozenset(glyph_names) | frozenset(self.common)
+    def embedding(self, font) -> _Embedding:
+        items = sorted(((g.glyph_name, g.unicode, g.glyph_width, code) for g, code in font.subset.items()
+                        if g is not None), key=lambda item: item[3])
+        key = tuple(items)
         entry = self.cache.get(key)
-        if entry is not None:
-            return entry
-        from fontTools import subset as ftsubset
-
-        font = ttLib.TTFont(BytesIO(self.data), recalcTimestamp=False)
-        subsetter = ftsubset.Subsetter(options)
-        subsetter.populate(glyphs=sorted(key))
-        subsetter.subset(font)
-        out = BytesIO()
-        font.save(out)
-        ids = {name: font.getGlyphID(name) for name in font.getGlyphOrder()}
-        entry = (out.getvalue(), ids)
-        with self.lock:
-            if len(self.cache) > 256:
-                self.cache.clear()
-            self.cache[key] = entry
+        if entry is None:
+            entry = self._make(font, items)
+            with self.lock:
+                if len(self.cache) > 512:
+                    self.cache.clear()
+                self.cache[key] = entry
         return entry
 
-
-class _Subsetter:
-    """fpdf2's subsetting step, passing our shared fonts to their cache and any other font to
-    fontTools as usual."""
-
-    def __init__(self, options=None, **kwargs):
+    def _make(self, font, items) -> _Embedding:
         from fontTools import subset as ftsubset
+        from fpdf.output import _build_cmap_blocks, _tt_font_widths
 
-        self._options = options
-        self._real = ftsubset.Subsetter(options, **kwargs) if options is not None else ftsubset.Subsetter(**kwargs)
-        self._glyphs: list[str] = []
+        ttfont = ttLib.TTFont(BytesIO(self.data), recalcTimestamp=False)
+        options = ftsubset.Options(**_SUBSET_OPTIONS)
+        subsetter = ftsubset.Subsetter(options)
+        subsetter.populate(glyphs=[name for name, *_ in items])
+        subsetter.subset(ttfont)
+        out = BytesIO()
+        ttfont.save(out)
+        raw = out.getvalue()
+        cid_to_gid = bytearray(256 * 256 * 2)
+        for name, _unicode, _width, code in items:
+            gid = ttfont.getGlyphID(name)
+            cid_to_gid[code * 2] = gid >> 8
+            cid_to_gid[code * 2 + 1] = gid & 0xFF
+        bf_char = [f"<{code:04X}> <{''.join(f'{u:04X}' for u in unicode)}>\n"
+                   for name, unicode, _width, code in items if isinstance(unicode, tuple) and unicode]
+        to_unicode = (
+            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+            "<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
+            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
+            f"endcodespacerange\n{_build_cmap_blocks(bf_char, 'bfchar')}endcmap\n"
+            "CMapName currentdict /CMap defineresource pop\nend\nend"
+        ).encode("latin-1")
+        return _Embedding(widths=_tt_font_widths(font), to_unicode=zlib.compress(to_unicode),
+                          cid_to_gid=zlib.compress(bytes(cid_to_gid)), font_file=zlib.compress(raw),
+                          font_length=len(raw))
 
-    def populate(self, glyphs=(), **kwargs):
-        self._glyphs = list(glyphs)
-        self._real.populate(glyphs=glyphs, **kwargs)
 
-    def subset(self, font):
-        if isinstance(font, _SharedFont):
-            font.use(self._glyphs, self._options)
-        else:
-            self._real.subset(font)
+class _NoFontFile:
+    """Stands in for fontTools' object on a document's font: the glyphs come from the _FontStore."""
 
+    def __init__(self, store: _FontStore):
+        self.store = store
 
-class _SubsetModule:
-    def __init__(self):
-        from fontTools import subset as ftsubset
+    def __contains__(self, tag: str) -> bool:
+        return False
 
-        self._module = ftsubset
-        self.Subsetter = _Subsetter
-
-    def __getattr__(self, name):
-        return getattr(self._module, name)
+    def close(self) -> None:
+        pass
 
 
-def _install_subsetter() -> None:
-    import fpdf.output as fpdf_output
+def _stream(compressed: bytes) -> PDFContentStream:
+    stream = PDFContentStream(b"", compress=False)
+    stream._contents = compressed
+    stream.filter = Name("FlateDecode")
+    stream.length = len(compressed)
+    return stream
 
-    if not isinstance(fpdf_output.ftsubset, _SubsetModule):
-        fpdf_output.ftsubset = _SubsetModule()
+
+class _Producer(OutputProducer):
+    """fpdf2's output, with the DejaVu fonts embedded from the per-process cache."""
+
+    def _add_fonts(self, image_objects_per_index, gfxstate_objs_per_name, pattern_objs_per_name):
+        fonts = sorted(self.fpdf.fonts.values(), key=lambda f: f.i)
+        if not all(isinstance(getattr(f, "ttfont", None), _NoFontFile) for f in fonts):
+            return super()._add_fonts(image_objects_per_index, gfxstate_objs_per_name, pattern_objs_per_name)
+        result = {}
+        for font in fonts:
+            entry = font.ttfont.store.embedding(font)
+            fontname = f"MPDFAA+{font.name}"
+            composite = PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
+            self._add_pdf_obj(composite, "fonts")
+            result[font.i] = composite
+            cid_font = PDFFont(subtype="CIDFontType2", base_font=fontname, d_w=font.desc.missing_width,
+                               w=entry.widths)
+            self._add_pdf_obj(cid_font, "fonts")
+            composite.descendant_fonts = PDFArray([cid_font])
+            to_unicode = _stream(entry.to_unicode)
+            self._add_pdf_obj(to_unicode, "fonts")
+            composite.to_unicode = to_unicode
+            info = CIDSystemInfo()
+            self._add_pdf_obj(info, "fonts")
+            cid_font.c_i_d_system_info = info
+            descriptor = copy.copy(font.desc)  # per document: fpdf2 numbers and fills it
+            descriptor.font_name = Name(fontname)
+            self._add_pdf_obj(descriptor, "fonts")
+            cid_font.font_descriptor = descriptor
+            cid_map = _stream(entry.cid_to_gid)
+            self._add_pdf_obj(cid_map, "fonts")
+            cid_font.c_i_d_to_g_i_d_map = cid_map
+            font_file = _stream(entry.font_file)
+            font_file.length1 = entry.font_length
+            self._add_pdf_obj(font_file, "fonts")
+            descriptor.font_file2 = font_file
+            font.subset.pick.cache_clear()
+            font.subset.get_glyph.cache_clear()
+        return result
 
 
 def _add_fonts(pdf: FPDF) -> None:
     """Add DejaVu regular and bold. Each TTF is parsed once per process (metrics, cmap, glyph ids);
-    every document gets a copy of the parsed font whose subset comes from the shared cache."""
+    every document gets a copy of the parsed font with its own glyph map, COMMON glyphs first."""
     for style, path in (("", REGULAR), ("B", BOLD)):
         key = f"{FAMILY.lower()}{style}"
         cached = _font_cache.get(key)
@@ -202,23 +238,23 @@ def _add_fonts(pdf: FPDF) -> None:
             with _font_lock:
                 cached = _font_cache.get(key)
                 if cached is None:
-                    _install_subsetter()
                     reduced = _reduced_font(path)
                     probe = FPDF()
                     probe.add_font(FAMILY, style, str(reduced))
-                    template = probe.fonts[key]
-                    common = [template.cmap[c] for c in COMMON if c in template.cmap]
-                    cached = (template, _FontStore(reduced.read_bytes(), common))
+                    cached = (probe.fonts[key], _FontStore(reduced.read_bytes()))
                     _font_cache[key] = cached
         template, store = cached
         font = copy.copy(template)
         font.i = len(pdf.fonts) + 1
-        font.ttfont = _SharedFont(store)
+        font.ttfont = _NoFontFile(store)
         font.subset = SubsetMap(font)
         font.biggest_size_pt = 0
         font.missing_glyphs = []
         font.color_font = None
         font._hbfont = None
+        for char in COMMON:
+            if char in font.cmap:
+                font.subset.pick(char)
         pdf.fonts[key] = font
 
 
@@ -232,7 +268,7 @@ def render(doc: Document) -> bytes:
     _lines(pdf, doc)
     _totals(pdf, doc)
     _notes(pdf, doc)
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=_Producer))
 
 
 def _heading(pdf: _Pdf, doc: Document) -> None:

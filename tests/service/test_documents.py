@@ -194,3 +194,19 @@ def test_invoice_snapshot_not_the_organisation_is_printed(session, flexis_admin,
     session.flush()
     text = pdf_text(files.invoice_pdf(session=session, actor=flexis_admin, number=invoice.number).content)
     assert "Flexis Renamed" not in text and invoice.buyer_name in text
+
+
+def test_rare_european_letters_render_and_extract():
+    """Names beyond Latin-1 (Polish, Czech, Greek, Bulgarian) get their own cached font subset."""
+    from billing_center.documents import pdf
+    from billing_center.documents.model import DocLine, Document, TotalRow
+
+    names = ["Łódź Żółć Sp. z o.o.", "Čeština s.r.o.", "Ελληνική Α.Ε.", "България ЕООД"]
+    for name in names:
+        doc = Document(kind="invoice", title="Invoice", number="INV1", locale="en", seller_heading="Seller",
+                       seller_lines=["Billing Center B.V."], buyer_heading="Customer", buyer_lines=[name],
+                       meta=[("Invoice number", "INV1")], headers=("Product", "Qty", "Unit price", "VAT", "Amount"),
+                       lines=[DocLine(name, "", "1", "€1.00", "0%", "€1.00")],
+                       totals=[TotalRow("Total", "€1.00", True)])
+        text = pdf_text(pdf.render(doc))
+        assert name in text, name
