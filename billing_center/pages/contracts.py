@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.downloads import download_link
 from billing_center.components.layout import console_page, empty_state
 from billing_center.components.ui import data_table, status_badge
 from billing_center.states.contracts import ContractDetailState, ContractsState
@@ -65,9 +66,8 @@ def _order_row(row) -> rx.Component:
         rx.table.cell(row["payment_method"]),
         rx.table.cell(row["total"], text_align="right"),
         rx.table.cell(
-            rx.link(rx.hstack(rx.icon("download", size=14), rx.text("Order form"), spacing="1", align="center"),
-                    href=row["pdf"], is_external=False, download=True,
-                    aria_label="Download order form " + row["number"]),
+            download_link(rx.icon("download", size=14), "Order form", href=row["pdf"],
+                          label="Download order form " + row["number"]),
         ),
     )
 

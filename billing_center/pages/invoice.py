@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.downloads import download_link
 from billing_center.components.layout import console_page, empty_state
 from billing_center.components.ui import confirm_dialog, data_table, field_error, status_badge
 from billing_center.states.invoice import InvoiceState
@@ -51,8 +52,8 @@ def _credit_row(row) -> rx.Component:
         rx.table.cell(row["date"]),
         rx.table.cell(row["reason"]),
         rx.table.cell(row["total"], text_align="right"),
-        rx.table.cell(rx.link(rx.icon("file-down", size=16), href=row["pdf"], download=True,
-                              aria_label="Download PDF of " + row["number"])),
+        rx.table.cell(download_link(rx.icon("file-down", size=16), href=row["pdf"],
+                                    label="Download PDF of " + row["number"])),
     )
 
 
@@ -137,7 +138,8 @@ def _body() -> rx.Component:
             rx.cond(S.can_credit & ~S.cn_open,
                     rx.button(rx.icon("receipt-text", size=14), "Issue credit note", variant="soft",
                               on_click=S.open_credit_form)),
-            rx.link(rx.button(rx.icon("file-down", size=14), "Download PDF"), href=S.pdf, download=True),
+            download_link(rx.button(rx.icon("file-down", size=14), "Download PDF", tab_index=-1), href=S.pdf,
+                          label="Download PDF"),
             width="100%",
             align="center",
             spacing="3",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.downloads import download_link
 from billing_center.components.layout import console_page
 from billing_center.components.ui import data_table, field_error, pager, status_badge
 from billing_center.states.transactions import ALL, TransactionsState
@@ -113,8 +114,7 @@ def _row(row) -> rx.Component:
             text_align="right",
         ),
         rx.table.cell(
-            rx.link(rx.icon("file-down", size=16), href=row["pdf"], download=True,
-                    aria_label="Download PDF of " + number, title="Download PDF"),
+            download_link(rx.icon("file-down", size=16), href=row["pdf"], label="Download PDF of " + number),
         ),
     )
 
@@ -142,8 +142,8 @@ def toolbar() -> rx.Component:
         ),
         rx.button(rx.icon("archive", size=14), "Download all in this filter", on_click=S.download_all,
                   disabled=S.zip_busy | (S.count == 0), variant="soft"),
-        rx.link(rx.button(rx.icon("sheet", size=14), "Export CSV", variant="outline", color_scheme="gray"),
-                href=S.csv_href, download=True),
+        download_link(rx.button(rx.icon("sheet", size=14), "Export CSV", variant="outline", color_scheme="gray",
+                                tab_index=-1), href=S.csv_href, label="Export CSV"),
         spacing="3",
         align="center",
         width="100%",
