@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, literal, tuple_
 from sqlmodel import Session, select
 
 from billing_center.domain import clock
@@ -195,10 +195,10 @@ def list_invoices(
     conditions = _filtered(session, actor, flt, today)
     if cursor:
         value, row_id = _uncursor(cursor, column_name)
-        if descending:
-            conditions.append(or_(column < value, and_(column == value, Invoice.id < row_id)))
-        else:
-            conditions.append(or_(column > value, and_(column == value, Invoice.id > row_id)))
+        # A row-value comparison, which both SQLite and PostgreSQL answer with an index range seek.
+        key = tuple_(column, Invoice.id)
+        conditions.append(key < tuple_(literal(value), literal(row_id)) if descending
+                          else key > tuple_(literal(value), literal(row_id)))
     order = (column.desc(), Invoice.id.desc()) if descending else (column.asc(), Invoice.id.asc())
     stmt = (
         select(Invoice.id, Invoice.number, Invoice.status, Invoice.issue_date, Invoice.due_date,
@@ -383,6 +383,9 @@ def get_invoice(*, session: Session, actor: Actor, number: str, today: date | No
     # Billing history: the same subscription's invoices, else the same contract's (R-INV-3).
     history_stmt = select(Invoice).where(Invoice.organisation_id == actor.organisation_id,
                                          Invoice.status != InvoiceStatus.DRAFT)
+    ids = visible_contract_ids(session=session, actor=actor)
+    if ids is not ALL:
+        history_stmt = history_stmt.where(Invoice.contract_id.in_(ids or [-1]))
     if invoice.subscription_id:
         history_stmt = history_stmt.where(Invoice.subscription_id == invoice.subscription_id)
     elif invoice.contract_id:

@@ -208,3 +208,17 @@ def test_issued_invoice_numbers_follow_the_series(session, flexis):
                             due_date=clock.today(), seller_country="NL",
                             lines=[LineInput("Exchange Online (Plan 1)", 1, Money(5400, "EUR"))])
     assert invoice.sequence == before.sequence + 1 and invoice.number == f"INV{invoice.sequence}"
+
+
+def test_contract_admins_billing_history_stays_within_their_contracts(session, contract_admin, flexis_admin):
+    newest = tx.list_invoices(session=session, actor=contract_admin, flt=tx.InvoiceFilter()).rows[0]
+    detail = tx.get_invoice(session=session, actor=contract_admin, number=newest.number)
+    moved = session.exec(select(Invoice).where(Invoice.number == detail.history[-1].number)).one()
+    office = session.exec(select(Contract).where(Contract.number == "FL124480")).one()
+    moved.contract_id = office.id
+    session.add(moved)
+    session.flush()
+    seen = [h.number for h in tx.get_invoice(session=session, actor=contract_admin, number=newest.number).history]
+    assert moved.number not in seen
+    assert moved.number in [h.number for h in tx.get_invoice(session=session, actor=flexis_admin,
+                                                             number=newest.number).history]
