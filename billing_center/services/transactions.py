@@ -155,16 +155,17 @@ def _uncursor(cursor: str, column: str):
         raise ValidationFailed("cursor", "That page no longer exists; start again from the first page.") from None
 
 
-def _filtered(session: Session, actor: Actor, flt: InvoiceFilter, today: date | None = None):
+def _filtered(session: Session, actor: Actor, flt: InvoiceFilter, today: date | None = None, *,
+              skip_start: bool = False, skip_end: bool = False):
     """The WHERE clause of a filter, scoped to the actor's organisation and contracts."""
     conditions = [Invoice.organisation_id == actor.organisation_id, Invoice.status != InvoiceStatus.DRAFT]
     ids = visible_contract_ids(session=session, actor=actor)
     if ids is not ALL:
         conditions.append(Invoice.contract_id.in_(ids or [-1]))
     start, end = flt.range(today)
-    if start:
+    if start and not skip_start:
         conditions.append(Invoice.issue_date >= start)
-    if end:
+    if end and not skip_end:
         conditions.append(Invoice.issue_date <= end)
     today = today or clock.today()
     if flt.status == "paid":
@@ -192,13 +193,20 @@ def list_invoices(
     limit = max(1, min(int(limit), 200))
     column_name, descending = SORTS[flt.sort]
     column = getattr(Invoice, column_name)
-    conditions = _filtered(session, actor, flt, today)
     if cursor:
         value, row_id = _uncursor(cursor, column_name)
+        # The cursor is the tighter bound on the date range: leave the looser one out, so the
+        # database seeks the index at the cursor instead of at the edge of the period.
+        on_date = column_name == "issue_date"
+        conditions = _filtered(session, actor, flt, today, skip_end=on_date and descending,
+                               skip_start=on_date and not descending)
+        conditions.append(column <= value if descending else column >= value)
         # A row-value comparison, which both SQLite and PostgreSQL answer with an index range seek.
         key = tuple_(column, Invoice.id)
         conditions.append(key < tuple_(literal(value), literal(row_id)) if descending
                           else key > tuple_(literal(value), literal(row_id)))
+    else:
+        conditions = _filtered(session, actor, flt, today)
     order = (column.desc(), Invoice.id.desc()) if descending else (column.asc(), Invoice.id.asc())
     stmt = (
         select(Invoice.id, Invoice.number, Invoice.status, Invoice.issue_date, Invoice.due_date,
