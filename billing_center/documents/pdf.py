@@ -124,6 +124,7 @@ class _FontStore:
 
     def __init__(self, data: bytes):
         self.data = data
+        self.common_map = None  # the glyph map after picking COMMON, copied into every document
         self.cache: dict[tuple, _Embedding] = {}
         self.lock = threading.Lock()
 
@@ -256,9 +257,17 @@ def _add_fonts(pdf: FPDF) -> None:
         font.missing_glyphs = []
         font.color_font = None
         font._hbfont = None
-        for char in COMMON:
-            if char in font.cmap:
-                font.subset.pick(char)
+        if store.common_map is None:
+            for char in COMMON:
+                if char in font.cmap:
+                    font.subset.pick(char)
+            store.common_map = (dict(font.subset._char_id_per_glyph), font.subset._next,
+                                list(font.subset._reserved))
+        else:
+            glyphs, next_id, reserved = store.common_map
+            font.subset._char_id_per_glyph = dict(glyphs)
+            font.subset._next = next_id
+            font.subset._reserved = list(reserved)
         pdf.fonts[key] = font
 
 
