@@ -133,6 +133,11 @@ def test_zip_of_selected_invoices_and_csv_export(signed_in: Page, base: str):
     with zipfile.ZipFile(download.value.path()) as archive:
         assert sorted(archive.namelist()) == sorted(f"{n}.pdf" for n in numbers)
     expect(page.get_by_text("2 invoice PDF(s) are ready")).to_be_visible()
+    count = int(page.get_by_text(re.compile(r"^\d+ invoice\(s\) ·")).inner_text().split()[0])
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download all in this filter").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert len(archive.namelist()) == count > 2
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
     rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
