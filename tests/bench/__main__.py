@@ -220,7 +220,6 @@ def plain_builtin(doc) -> bytes:
     return bytes(p.output())
 
 
-RENDERERS = {}
 
 
 def _renderer(name: str):
