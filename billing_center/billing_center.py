@@ -5,19 +5,25 @@ import reflex as rx
 from billing_center.api.routes import api
 from billing_center.pages.billing_accounts import billing_accounts_page
 from billing_center.pages.contract_billing import contract_billing_page
+from billing_center.pages.contracts import contract_detail_page, contracts_page
+from billing_center.pages.invoice import invoice_page
 from billing_center.pages.overview import overview_page
 from billing_center.pages.payment_methods import payment_methods_page
 from billing_center.pages.seat_order import seat_order_page
 from billing_center.pages.sections import SECTIONS, section_page
 from billing_center.pages.sign_in import sign_in_page
 from billing_center.pages.support import support_page
+from billing_center.pages.transactions import transactions_page
 from billing_center.states.billing_accounts import BillingAccountsState
 from billing_center.states.contract_billing import ContractBillingState
+from billing_center.states.contracts import ContractDetailState, ContractsState
+from billing_center.states.invoice import InvoiceState
 from billing_center.states.overview import OverviewState
 from billing_center.states.seat_order import SeatOrderState
 from billing_center.states.session import SessionState
 from billing_center.states.sign_in import SignInState
 from billing_center.states.support import SupportState
+from billing_center.states.transactions import TransactionsState
 from billing_center.states.wallet import WalletState
 
 app = rx.App(
@@ -25,6 +31,13 @@ app = rx.App(
 )
 app.add_page(sign_in_page, route="/sign-in", title="Sign in | Billing Center", on_load=SignInState.open_page)
 app.add_page(overview_page, route="/", title="Overview | Billing Center", on_load=OverviewState.load)
+app.add_page(contracts_page, route="/contracts", title="Contracts and orders | Billing Center",
+             on_load=ContractsState.load)
+app.add_page(contract_detail_page, route="/contracts/[number]", title="Contract | Billing Center",
+             on_load=ContractDetailState.load)
+app.add_page(transactions_page, route="/transactions", title="Transactions | Billing Center",
+             on_load=TransactionsState.load)
+app.add_page(invoice_page, route="/invoices/[number]", title="Invoice | Billing Center", on_load=InvoiceState.load)
 for route, (title, _icon, _text) in SECTIONS.items():
     app.add_page(section_page(route), route=route, title=f"{title} | Billing Center",
                  on_load=SessionState.require_sign_in)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI, HTTPException, Request
 from sqlalchemy import text
 
+from billing_center.api.downloads import router as downloads_router
 from billing_center.db import session_scope
 from billing_center.domain.errors import NotAuthenticated
 from billing_center.services import auth
@@ -16,6 +17,7 @@ from billing_center.services.actors import Actor
 SESSION_COOKIE = "bc_session"
 
 api = FastAPI(title="Billing Center API", docs_url=None, redoc_url=None, openapi_url=None)
+api.include_router(downloads_router)
 
 
 def current_actor(request: Request) -> Actor:

@@ -8,10 +8,6 @@ import reflex as rx
 from billing_center.components.layout import console_page, empty_state
 
 SECTIONS = {
-    "/contracts": ("Contracts and orders", "file-text",
-                   "Your contracts, their orders and order forms will be listed here."),
-    "/transactions": ("Transactions", "receipt",
-                      "Invoices and credit notes of your contracts, with PDF downloads, will be listed here."),
     "/subscriptions": ("Subscriptions", "package",
                        "Subscription details, renewals and seat changes will be managed here."),
     "/licences": ("Licences", "users", "Assigning and revoking licences for your people will happen here."),

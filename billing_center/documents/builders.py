@@ -1,0 +1,189 @@
+"""From the domain to a printable Document, in the document's locale (Babel).
+
+An invoice carries what EU VAT Directive art. 226 asks for: the seller's and the buyer's names,
+addresses and VAT numbers, a sequential number, the issue date and the date (period) of supply,
+quantity and unit price per line, the taxable amount per VAT rate with the rate and the VAT, the
+total, and, where the reverse charge applies, the statement that the recipient accounts for VAT.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from babel.numbers import format_decimal, format_percent
+
+from billing_center.documents.labels import reverse_charge_text, t
+from billing_center.documents.model import DocLine, Document, TotalRow
+from billing_center.domain.money import Money
+from billing_center.formatting import format_day, format_money, norm_locale
+from billing_center.settings import Settings, get_settings
+
+
+def rate_text(basis_points: int, locale: str) -> str:
+    return format_percent(Decimal(basis_points) / Decimal(10000), locale=norm_locale(locale),
+                          format="#,##0.##%" if norm_locale(locale) == "en" else None)
+
+
+def _seller(settings: Settings, locale: str) -> list[str]:
+    return [settings.seller_name, *[p.strip() for p in settings.seller_address.split(",", 1)],
+            f"{t('vat_id', locale)}: {settings.seller_vat_id}"]
+
+
+def _buyer(name: str, address: str, vat_id: str | None, locale: str) -> list[str]:
+    lines = [name, *[p.strip() for p in address.split(",") if p.strip()]]
+    if vat_id:
+        lines.append(f"{t('vat_id', locale)}: {vat_id}")
+    return lines
+
+
+def _period(start, end, locale: str) -> str:
+    if start and end:
+        return f"{format_day(start, locale)} – {format_day(end, locale)}"
+    return format_day(start or end, locale)
+
+
+def _headers(locale: str) -> tuple[str, str, str, str, str]:
+    return (f"{t('product', locale)} / {t('description', locale)}", t("quantity", locale),
+            t("unit_price", locale), t("vat_rate", locale), t("amount", locale))
+
+
+def _vat_breakdown(rows, currency: str, locale: str) -> list[TotalRow]:
+    """Taxable amount and VAT per rate (art. 226 (8) and (10))."""
+    per_rate: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for rate, net, vat in rows:
+        per_rate[rate][0] += net
+        per_rate[rate][1] += vat
+    result = []
+    for rate in sorted(per_rate):
+        net, vat = per_rate[rate]
+        pct = rate_text(rate, locale)
+        result.append(TotalRow(f"{t('taxable', locale)} {pct}", format_money(Money(net, currency), locale)))
+        result.append(TotalRow(f"{t('vat_at', locale)} {pct}", format_money(Money(vat, currency), locale)))
+    return result
+
+
+def invoice_document(detail, settings: Settings | None = None) -> Document:
+    """``detail`` is a services.transactions.InvoiceDetail."""
+    settings = settings or get_settings()
+    loc = norm_locale(detail.locale)
+    cur = detail.total.currency
+    meta = [
+        (t("number", loc), detail.number),
+        (t("issue_date", loc), format_day(detail.issue_date, loc)),
+        (t("period", loc) if detail.period_start else t("supply_date", loc),
+         _period(detail.period_start, detail.period_end, loc) if detail.period_start
+         else format_day(detail.issue_date, loc)),
+        (t("due_date", loc), format_day(detail.due_date, loc)),
+    ]
+    if detail.contract_number:
+        meta.append((t("contract", loc), detail.contract_number))
+    if detail.order_number:
+        meta.append((t("order_number", loc), detail.order_number))
+    meta.append((t("payment_method", loc), _payment(detail.payment_method, loc)))
+    if detail.previous_balance.amount_minor:
+        meta.append((t("previous_balance", loc), format_money(detail.previous_balance, loc)))
+    lines = [
+        DocLine(product=ln.product, description=ln.description, quantity=format_decimal(ln.quantity, locale=loc),
+                unit_price=format_money(ln.unit_price, loc), vat_rate=rate_text(ln.tax_rate_bp, loc),
+                amount=format_money(ln.amount, loc))
+        for ln in detail.lines
+    ]
+    totals = [TotalRow(t("subtotal", loc), format_money(detail.subtotal, loc))]
+    totals += _vat_breakdown([(ln.tax_rate_bp, ln.amount.amount_minor, ln.tax.amount_minor) for ln in detail.lines],
+                             cur, loc)
+    totals.append(TotalRow(t("total", loc), format_money(detail.total, loc), strong=True))
+    notes = [reverse_charge_text(loc)] if detail.reverse_charge else []
+    return Document(
+        kind="invoice", title=t("invoice", loc), number=detail.number, locale=loc,
+        seller_heading=t("seller", loc), seller_lines=_seller(settings, loc),
+        buyer_heading=t("buyer", loc),
+        buyer_lines=_buyer(detail.buyer_name, detail.buyer_address, detail.buyer_vat_id, loc),
+        meta=meta, headers=_headers(loc), lines=lines, totals=totals, notes=notes,
+        stamp=t(detail.status, loc) if detail.status in ("paid", "unpaid", "overdue", "void") else "",
+        footer=f"{settings.seller_name} · {t('vat_id', loc)} {settings.seller_vat_id}",
+    )
+
+
+def _payment(label: str, loc: str) -> str:
+    return t("invoice_payment", loc) if label in ("", "Invoice") else label
+
+
+def credit_note_document(note, invoice, lines, settings: Settings | None = None) -> Document:
+    """``note`` a CreditNote, ``invoice`` its Invoice, ``lines`` CreditNoteLineView rows. Amounts are
+    printed negative: a credit note reduces what the customer owes."""
+    settings = settings or get_settings()
+    loc = norm_locale(invoice.locale)
+    cur = note.currency
+    meta = [
+        (t("cn_number", loc), note.number),
+        (t("cn_date", loc), format_day(note.issue_date, loc)),
+        (t("refers_to", loc), f"{invoice.number} ({format_day(invoice.issue_date, loc)})"),
+        (t("supply_date", loc), _period(invoice.period_start, invoice.period_end, loc) if invoice.period_start
+         else format_day(invoice.issue_date, loc)),
+    ]
+    doc_lines = [
+        DocLine(product=ln.product, description=ln.description, quantity=format_decimal(ln.quantity, locale=loc),
+                unit_price=format_money(ln.unit_price, loc), vat_rate=rate_text(ln.tax_rate_bp, loc),
+                amount=format_money(-ln.amount, loc))
+        for ln in lines
+    ]
+    totals = [TotalRow(t("subtotal", loc), format_money(Money(-int(note.subtotal_minor), cur), loc))]
+    totals += _vat_breakdown([(ln.tax_rate_bp, -ln.amount.amount_minor, -ln.tax.amount_minor) for ln in lines],
+                             cur, loc)
+    totals.append(TotalRow(t("total_credit", loc), format_money(Money(-int(note.total_minor), cur), loc), strong=True))
+    notes = [f"{t('reason', loc)}: {note.reason}"]
+    if invoice.reverse_charge:
+        notes.append(reverse_charge_text(loc))
+    return Document(
+        kind="credit_note", title=t("credit_note", loc), number=note.number, locale=loc,
+        seller_heading=t("seller", loc), seller_lines=_seller(settings, loc),
+        buyer_heading=t("buyer", loc),
+        buyer_lines=_buyer(invoice.buyer_name, invoice.buyer_address, invoice.buyer_vat_id, loc),
+        meta=meta, headers=_headers(loc), lines=doc_lines, totals=totals, notes=notes,
+        footer=f"{settings.seller_name} · {t('vat_id', loc)} {settings.seller_vat_id}",
+    )
+
+
+def order_form_document(order, contract, organisation, product_name: str, payment_label: str,
+                        settings: Settings | None = None) -> Document:
+    """The order form of an order (R-CON-2): what was bought, for which term, at which price."""
+    settings = settings or get_settings()
+    loc = norm_locale(organisation.locale)
+    cur = order.currency
+    number = order.order_form_number or order.number
+    meta = [
+        (t("order_form_number", loc), number),
+        (t("order_number", loc), order.number),
+        (t("order_date", loc), format_day(order.created_at.date() if order.created_at else order.start_date, loc)),
+        (t("order_type", loc), t(order.type, loc) if order.type in ("buy", "renew", "add_on") else order.type),
+        (t("term", loc), _period(order.start_date, order.end_date, loc)),
+        (t("payment_method", loc), _payment(payment_label, loc)),
+    ]
+    if contract is not None:
+        meta.append((t("contract", loc), contract.number))
+        if contract.po_number:
+            meta.append((t("po_number", loc), contract.po_number))
+    quantity = order.seats or 1
+    unit = Money(int(order.unit_price_minor), cur) if order.seats else Money(int(order.total_minor), cur)
+    description = f"{format_day(order.start_date, loc)} – {format_day(order.end_date, loc)}"
+    if order.seats and order.unit_price_minor and order.total_minor != order.seats * order.unit_price_minor:
+        months = round(order.total_minor / (order.seats * order.unit_price_minor))
+        description += f" · {months} {t('months', loc)}"
+        unit = Money(int(order.total_minor) // order.seats, cur) if order.total_minor % order.seats == 0 else unit
+    lines = [DocLine(product=product_name, description=description, quantity=format_decimal(quantity, locale=loc),
+                     unit_price=format_money(unit, loc), vat_rate="", amount=format_money(Money(int(order.total_minor),
+                                                                                                 cur), loc))]
+    address = (contract.billing_address if contract else "") or ", ".join(
+        p for p in (organisation.address_line, f"{organisation.postal_code} {organisation.city}".strip(),
+                    organisation.country) if p)
+    return Document(
+        kind="order_form", title=t("order_form", loc), number=number, locale=loc,
+        seller_heading=t("seller", loc), seller_lines=_seller(settings, loc),
+        buyer_heading=t("buyer", loc), buyer_lines=_buyer(organisation.name, address, organisation.vat_id, loc),
+        meta=meta, headers=_headers(loc), lines=lines,
+        totals=[TotalRow(t("subtotal", loc), format_money(Money(int(order.total_minor), cur), loc), strong=True)],
+        notes=[t("order_form_note", loc)] + ([contract.subscription_terms] if contract and
+                                            contract.subscription_terms else []),
+        footer=f"{settings.seller_name} · {t('vat_id', loc)} {settings.seller_vat_id}",
+    )

@@ -1,0 +1,170 @@
+"""Contracts and their orders (R-CON-1, R-CON-2, R-CON-3).
+
+Who sees what: a billing admin sees every contract of the organisation; a contract admin sees only
+the contracts they are an *active* admin of (ContractAdmin rows with their person id), and only
+those contracts' orders and invoices. Anyone else is refused. Another organisation's contract or a
+contract the admin does not hold looks exactly like one that does not exist (NotFound).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from billing_center.domain.enums import AdminStatus, Role
+from billing_center.domain.errors import Forbidden, NotFound
+from billing_center.domain.money import Money
+from billing_center.models import Contract, ContractAdmin, Order, PaymentMethod
+from billing_center.services.actors import Actor
+
+ALL = None  # "every contract of the organisation"
+
+
+def visible_contract_ids(*, session: Session, actor: Actor) -> list[int] | None:
+    """None for a billing admin (everything of the organisation), else the contract ids the
+    contract admin holds. Other roles have no access to contracts, orders or invoices."""
+    if actor.role == Role.BILLING_ADMIN:
+        return ALL
+    if actor.role == Role.CONTRACT_ADMIN:
+        return list(
+            session.exec(
+                select(ContractAdmin.contract_id).where(
+                    ContractAdmin.organisation_id == actor.organisation_id,
+                    ContractAdmin.person_id == actor.person_id,
+                    ContractAdmin.status == AdminStatus.ACTIVE,
+                )
+            ).all()
+        )
+    raise Forbidden("Only billing and contract admins can see contracts and invoices.")
+
+
+def scope_contracts(stmt, *, session: Session, actor: Actor, column=Contract.id):
+    """Restrict a statement to what the actor may see. ``column`` holds a contract id."""
+    ids = visible_contract_ids(session=session, actor=actor)
+    if ids is ALL:
+        return stmt
+    return stmt.where(column.in_(ids or [-1]))
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    number: str
+    status: str
+    start_date: date
+    end_date: date
+    term_months: int
+    total: Money
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    number: str
+    type: str
+    status: str
+    start_date: date
+    end_date: date
+    payment_method: str
+    total: Money
+    seats: int
+
+
+@dataclass(frozen=True)
+class ContractDetail:
+    number: str
+    status: str
+    start_date: date
+    end_date: date
+    term_months: int
+    total: Money
+    subscription_terms: str
+    billing_address: str
+    shipping_address: str
+    billing_frequency: str
+    payment_terms: str
+    po_number: str | None
+    invoice_recipients: list[str]
+    payment_method: str
+    orders: list[OrderRow] = field(default_factory=list)
+
+
+def payment_method_label(kind: str, method: PaymentMethod | None) -> str:
+    """``Visa - 4392`` for a card, ``Invoice`` otherwise (R-INV-1)."""
+    if kind == "card" and method is not None:
+        return f"{method.brand} - {method.last4}"
+    return "Card" if kind == "card" else "Invoice"
+
+
+def list_contracts(*, session: Session, actor: Actor) -> list[ContractRow]:
+    stmt = select(Contract).where(Contract.organisation_id == actor.organisation_id)
+    stmt = scope_contracts(stmt, session=session, actor=actor).order_by(Contract.start_date.desc(), Contract.id)
+    return [
+        ContractRow(number=c.number, status=c.status, start_date=c.start_date, end_date=c.end_date,
+                    term_months=c.term_months, total=Money(c.total_minor, c.currency))
+        for c in session.exec(stmt).all()
+    ]
+
+
+def find_contract(*, session: Session, actor: Actor, number: str) -> Contract:
+    stmt = select(Contract).where(Contract.organisation_id == actor.organisation_id,
+                                  Contract.number == (number or "").strip())
+    contract = session.exec(scope_contracts(stmt, session=session, actor=actor)).first()
+    if contract is None:
+        raise NotFound("contract")
+    return contract
+
+
+def _methods(session: Session, organisation_id: int, ids: set[int | None]) -> dict[int, PaymentMethod]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = session.exec(select(PaymentMethod).where(PaymentMethod.organisation_id == organisation_id,
+                                                    PaymentMethod.id.in_(ids))).all()
+    return {m.id: m for m in rows}
+
+
+def get_contract(*, session: Session, actor: Actor, number: str) -> ContractDetail:
+    contract = find_contract(session=session, actor=actor, number=number)
+    orders = session.exec(
+        select(Order).where(Order.organisation_id == actor.organisation_id, Order.contract_id == contract.id)
+        .order_by(Order.start_date, Order.number)
+    ).all()
+    methods = _methods(session, actor.organisation_id, {o.payment_method_id for o in orders}
+                       | {contract.payment_method_id})
+    return ContractDetail(
+        number=contract.number,
+        status=contract.status,
+        start_date=contract.start_date,
+        end_date=contract.end_date,
+        term_months=contract.term_months,
+        total=Money(contract.total_minor, contract.currency),
+        subscription_terms=contract.subscription_terms,
+        billing_address=contract.billing_address,
+        shipping_address=contract.shipping_address,
+        billing_frequency=contract.billing_frequency,
+        payment_terms=contract.payment_terms,
+        po_number=contract.po_number,
+        invoice_recipients=[r.strip() for r in contract.invoice_recipients.split(",") if r.strip()],
+        payment_method=payment_method_label(contract.payment_kind, methods.get(contract.payment_method_id)),
+        orders=[
+            OrderRow(number=o.number, type=o.type, status=o.status, start_date=o.start_date, end_date=o.end_date,
+                     payment_method=payment_method_label(o.payment_kind, methods.get(o.payment_method_id)),
+                     total=Money(o.total_minor, o.currency), seats=o.seats)
+            for o in orders
+        ],
+    )
+
+
+def find_order(*, session: Session, actor: Actor, number: str) -> tuple[Order, Contract | None]:
+    """An order the actor may see: of the organisation, and of one of a contract admin's contracts."""
+    order = session.exec(
+        select(Order).where(Order.organisation_id == actor.organisation_id, Order.number == (number or "").strip())
+    ).first()
+    if order is None:
+        raise NotFound("order")
+    ids = visible_contract_ids(session=session, actor=actor)
+    if ids is not ALL and order.contract_id not in ids:
+        raise NotFound("order")
+    contract = session.get(Contract, order.contract_id) if order.contract_id else None
+    return order, contract
