@@ -19,9 +19,18 @@ NAVIGATION = [
 ]
 
 
+# Pages below a section that live on their own path still light up their section.
+ALSO_ACTIVE = {"/transactions": ("/invoices",), "/payment-methods": ("/order",)}
+
+
 def _nav_item(label: str, href: str, icon: str) -> rx.Component:
     path = rx.State.router.page.path
-    active = ((path == "/") | (path == "/index")) if href == "/" else path.startswith(href)
+    if href == "/":
+        active = (path == "/") | (path == "/index")
+    else:
+        active = path.startswith(href)
+        for other in ALSO_ACTIVE.get(href, ()):
+            active = active | path.startswith(other)
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=16),

@@ -125,8 +125,18 @@ def contract_detail_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.link("See this contract's invoices", href="/transactions?period=custom&from=2000-01-01&to=2100-12-31"
-                    "&contract=" + s.contract_number, size="2"),
+            rx.hstack(
+                rx.link(
+                    rx.button(rx.icon("pencil", size=14), "Change payment method or billing terms",
+                              variant="soft"),
+                    href="/contracts/" + s.contract_number + "/billing",
+                ),
+                rx.link("See this contract's invoices",
+                        href="/transactions?period=custom&from=2000-01-01&to=2100-12-31"
+                        "&contract=" + s.contract_number, size="2"),
+                spacing="4",
+                align="center",
+            ),
         ),
         spacing="5",
         width="100%",

@@ -16,9 +16,10 @@ from sqlmodel import Session, select
 from billing_center.domain import clock
 from billing_center.domain.enums import ChangeRequestStatus, PaymentKind, Role
 from billing_center.domain.errors import Forbidden, NotFound, ValidationFailed
-from billing_center.models import ChangeRequest, Contract, ContractAdmin, Organisation, OutgoingEmail, Person
+from billing_center.models import ChangeRequest, Contract, Organisation, OutgoingEmail, Person
 from billing_center.services import audit
 from billing_center.services.actors import Actor
+from billing_center.services.contracts import scope_contracts
 from billing_center.services.wallet import card_label, get_card
 
 FREQUENCIES = {"annual": "Annual", "quarterly": "Quarterly", "monthly": "Monthly"}
@@ -62,19 +63,15 @@ def label_of(kind: str, value: str) -> str:
 def get_contract(*, session: Session, actor: Actor, number: str) -> Contract:
     """A contract the actor may see: any of the organisation's for a billing admin, the ones they
     were invited to for a contract admin. Anything else is missing (R-SEC-1)."""
-    contract = session.exec(select(Contract).where(Contract.organisation_id == actor.organisation_id,
-                                                   Contract.number == (number or "").strip().upper())).first()
+    stmt = select(Contract).where(Contract.organisation_id == actor.organisation_id,
+                                  Contract.number == (number or "").strip().upper())
+    try:
+        contract = session.exec(scope_contracts(stmt, session=session, actor=actor)).first()
+    except Forbidden:
+        contract = None
     if contract is None:
         raise NotFound("contract")
-    if actor.role == Role.BILLING_ADMIN:
-        return contract
-    if actor.role == Role.CONTRACT_ADMIN:
-        invited = session.exec(select(ContractAdmin).where(ContractAdmin.contract_id == contract.id,
-                                                           ContractAdmin.person_id == actor.person_id,
-                                                           ContractAdmin.status == "active")).first()
-        if invited is not None:
-            return contract
-    raise NotFound("contract")
+    return contract
 
 
 def _view(session: Session, req: ChangeRequest, contract_number: str, org_name: str) -> RequestView:
