@@ -20,7 +20,7 @@ NAVIGATION = [
 
 
 # Pages below a section that live on their own path still light up their section.
-ALSO_ACTIVE = {"/transactions": ("/invoices",), "/payment-methods": ("/order",)}
+ALSO_ACTIVE = {"/transactions": ("/invoices",), "/subscriptions": ("/order",)}
 
 
 def _nav_item(label: str, href: str, icon: str) -> rx.Component:
