@@ -16,6 +16,7 @@ NAVIGATION = [
     ("Usage", "/usage", "chart-column"),
     ("Admins", "/admins", "shield-check"),
     ("Billing accounts", "/billing-accounts", "landmark"),
+    ("Audit log", "/audit", "scroll-text"),
 ]
 
 
@@ -59,8 +60,13 @@ def sidebar() -> rx.Component:
                 aria_label="Main",
                 width="100%",
             ),
+            rx.spacer(),
+            rx.link(rx.hstack(rx.icon("inbox", size=14), rx.text("Demo mailbox", size="1"), align="center",
+                              spacing="2", padding_x="12px", padding_top="24px"),
+                    href="/mailbox", color_scheme="gray", underline="hover"),
             spacing="1",
             width="100%",
+            min_height="calc(100vh - 40px)",
         ),
         width="240px",
         min_width="240px",

@@ -151,9 +151,12 @@ def deliver(*, session: Session, ids: list[int] | None = None) -> int:
     return sent
 
 
-def outbox(*, session: Session, limit: int = 50, to: str | None = None) -> list[OutgoingEmail]:
+def outbox(*, session: Session, limit: int = 50, to: str | None = None,
+           message_id: int | None = None) -> list[OutgoingEmail]:
     """The newest messages of the local outbox (the demo Mailbox)."""
     query = select(OutgoingEmail)
+    if message_id is not None:
+        query = query.where(OutgoingEmail.id == message_id)
     if to:
         query = query.where(OutgoingEmail.to_address == to.strip().lower())
     return list(session.exec(query.order_by(OutgoingEmail.id.desc()).limit(limit)).all())
