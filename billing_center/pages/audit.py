@@ -42,8 +42,9 @@ def _filters() -> rx.Component:
             rx.button(rx.icon("filter", size=14), "Apply filters", on_click=AuditState.apply),
             rx.button("Clear", variant="soft", color_scheme="gray", on_click=AuditState.clear),
             rx.spacer(),
-            rx.link(rx.button(rx.icon("download", size=14), "Export CSV", variant="outline"),
-                    href=AuditState.export_href, is_external=False, download=True),
+            # A real browser download of the streamed CSV (not a client-side route change).
+            rx.button(rx.icon("download", size=14), "Export CSV", variant="outline",
+                      on_click=rx.download(url=AuditState.export_href)),
             align="end",
             spacing="3",
             wrap="wrap",

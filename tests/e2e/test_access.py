@@ -134,7 +134,7 @@ def test_audit_log_filters_pages_and_exports_csv(signed_in: Page, base: str):
     for text in rows.all_inner_texts()[1:]:
         assert "Signed in" in text
     with page.expect_download() as download:
-        page.get_by_role("link", name="Export CSV").click()
+        page.get_by_role("button", name="Export CSV").click()
     content = open(download.value.path(), encoding="utf-8").read()
     parsed = list(csv.reader(io.StringIO(content)))
     assert parsed[0][:3] == ["When (UTC)", "Who", "Action"]

@@ -81,12 +81,22 @@ def test_api_answers_no_cors_grant_to_other_origins(base, db):
     assert response.headers.get("access-control-allow-origin") not in (FOREIGN, "*")
 
 
+def _walk(routes, prefix: str = ""):
+    """Every APIRoute, also inside included routers (FastAPI keeps them nested) and mounts."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route.methods, prefix + route.path
+        elif hasattr(route, "original_router"):
+            yield from _walk(route.original_router.routes, prefix + route.include_context.prefix)
+        elif hasattr(route, "routes"):
+            yield from _walk(route.routes, prefix + getattr(route, "path", ""))
+
+
 def _api_routes() -> list[tuple[str, str]]:
     routes = []
-    for route in api.routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api"):
-            for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
-                routes.append((method, route.path))
+    for methods, path in _walk(api.routes):
+        if path.startswith("/api"):
+            routes += [(method, path) for method in sorted(set(methods) - {"HEAD", "OPTIONS"})]
     return routes
 
 
