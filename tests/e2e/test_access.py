@@ -26,6 +26,7 @@ def test_activation_with_proof_then_sign_up_and_accept(page: Page, base: str):
     page.goto(f"{base}/sign-in")
     page.get_by_role("link", name="Access billing").click()
     expect(page.get_by_role("heading", name="Access billing")).to_be_visible()
+    expect(page.get_by_role("button", name="Continue")).to_be_enabled()  # hydrated
     page.get_by_label("Work e-mail").fill("nina.newhire@flexis.com")
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Order or invoice number").fill("FL123133-2")
@@ -58,6 +59,7 @@ def test_activation_with_proof_then_sign_up_and_accept(page: Page, base: str):
 
 def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: Page, base: str, browser):
     page.goto(f"{base}/access")
+    expect(page.get_by_role("button", name="Continue")).to_be_enabled()  # hydrated
     page.get_by_label("Work e-mail").fill("pvermeulen@flexis.com")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("status")).to_contain_text("Check your mailbox")
@@ -85,6 +87,7 @@ def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: 
     # Asking again: they already have access and get no e-mail.
     page.get_by_role("button", name="Sign out").click()
     page.goto(f"{base}/access")
+    expect(page.get_by_role("button", name="Continue")).to_be_enabled()  # hydrated
     page.get_by_label("Work e-mail").fill("pvermeulen@flexis.com")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("status")).to_contain_text("already has access")
@@ -164,3 +167,70 @@ def test_roles_and_other_organisations_on_the_pages(page: Page, base: str):
     expect(page.get_by_role("table", name="Audit log")).to_contain_text("admin@contoso.com")
     expect(page.get_by_role("table", name="Audit log")).not_to_contain_text("flexis.com")
     expect(page.get_by_role("table", name="Audit log")).to_contain_text("Access denied")
+
+
+def test_a_handler_called_over_the_websocket_with_another_organisations_id_gets_nothing(page: Page, base: str,
+                                                                                        app_server):
+    """Contoso's admin rewrites the id inside the event frames the browser sends (as anyone can with
+    devtools): the Resend and Remove handlers get Flexis's admin id and must do nothing but refuse
+    and leave an audit entry."""
+    from sqlmodel import select
+
+    from billing_center.db import build_engine, session_scope
+    from billing_center.models import AuditEvent, ContractAdmin, OutgoingEmail
+
+    engine = build_engine(app_server.database_url)
+    with session_scope(engine) as session:
+        victim = session.exec(select(ContractAdmin).where(ContractAdmin.email == "finance@flexis.com")).one()
+        victim_id, victim_sent = victim.id, victim.last_sent_at
+        mails_before = len(session.exec(select(OutgoingEmail).where(
+            OutgoingEmail.to_address == "finance@flexis.com")).all())
+
+    rewrite = {"on": False}
+
+    def handler(ws):
+        server = ws.connect_to_server()
+
+        def outgoing(message):
+            if rewrite["on"] and isinstance(message, str):
+                message = re.sub(r'(\\?"admin_id\\?"\s*:\s*)\\?"?\d+\\?"?', rf'\g<1>"{victim_id}"', message)
+            server.send(message)
+
+        ws.on_message(outgoing)
+        server.on_message(lambda message: ws.send(message))
+
+    page.route_web_socket(re.compile(r".*/_event.*"), handler)
+    sign_in(page, base, "admin@contoso.com", "contoso-demo")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    page.goto(f"{base}/admins?contract=CT500100")
+    page.get_by_label("E-mail addresses").fill("helper@partner.example")
+    page.get_by_role("button", name="Invite admins").click()
+    row = page.get_by_role("table", name="Admins of the contract").get_by_role("row").filter(
+        has_text="helper@partner.example")
+    expect(row).to_contain_text("Invited")
+
+    rewrite["on"] = True
+    row.get_by_role("button", name="Resend invitation").click()
+    expect(page.get_by_text("No such admin.")).to_be_visible()
+    row.get_by_role("button", name="Remove").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Remove").click()
+    expect(page.get_by_text("No such admin.").last).to_be_visible()
+
+    def denied_count() -> int:
+        with session_scope(engine) as session:
+            return len(session.exec(select(AuditEvent).where(AuditEvent.action == "access_denied",
+                                                             AuditEvent.actor_email == "admin@contoso.com",
+                                                             AuditEvent.target_id == str(victim_id))).all())
+
+    for _ in range(100):  # the second refusal is written while the first toast still shows
+        if denied_count() >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert denied_count() == 2
+    expect(row).to_contain_text("Invited")  # Contoso's own row was not touched either
+    with session_scope(engine) as session:
+        victim = session.get(ContractAdmin, victim_id)
+        assert victim.status == "invited" and victim.last_sent_at == victim_sent
+        assert len(session.exec(select(OutgoingEmail).where(
+            OutgoingEmail.to_address == "finance@flexis.com")).all()) == mails_before
+    engine.dispose()
