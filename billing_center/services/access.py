@@ -12,6 +12,7 @@ Another organisation's id behaves exactly like a missing one (NotFound), and the
 
 from __future__ import annotations
 
+from sqlalchemy import false, true
 from sqlmodel import Session, select
 
 from billing_center.domain.enums import AdminStatus, Role
@@ -69,6 +70,16 @@ def contract_ids_visible_to(session: Session, actor: Actor) -> list[int]:
     return sorted(session.exec(query.order_by(Contract.id)).all())
 
 
+def contract_clause(session: Session, actor: Actor, contract_column):
+    """A WHERE clause limiting rows with a ``contract_id`` column (orders, invoices) to the contracts
+    this actor may see. Billing admins see every row of their organisation, also rows without a
+    contract; the caller still scopes the query to ``actor.organisation_id``."""
+    if actor.role == Role.BILLING_ADMIN:
+        return true()
+    ids = contract_ids_visible_to(session, actor)
+    return contract_column.in_(ids) if ids else false()
+
+
 def can_see_contract(session: Session, actor: Actor, contract_id: int | None) -> bool:
     return contract_id is not None and contract_id in contract_ids_visible_to(session, actor)
 
@@ -103,6 +114,7 @@ def visible_contract(session: Session, actor: Actor, *, contract_id: int | None 
 __all__ = [
     "CUSTOMER_ROLES",
     "can_see_contract",
+    "contract_clause",
     "contract_ids_visible_to",
     "denied",
     "require_admin",

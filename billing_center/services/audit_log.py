@@ -46,6 +46,14 @@ ACTION_LABELS = {
     "payment_method_added": "Payment method added",
     "payment_method_updated": "Payment method changed",
     "payment_method_deleted": "Payment method deleted",
+    "payment_method_replaced": "Payment method replaced",
+    "payment_method_default": "Default payment method set",
+    "contract_payment_method_changed": "Contract payment method changed",
+    "order_payment_method_changed": "Order payment method changed",
+    "billing_profile_payment_method": "Billing profile payment method changed",
+    "change_request_created": "Change request created",
+    "change_request_completed": "Change request completed",
+    "credit_note_issued": "Credit note issued",
 }
 
 

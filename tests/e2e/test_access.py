@@ -234,3 +234,12 @@ def test_a_handler_called_over_the_websocket_with_another_organisations_id_gets_
         assert len(session.exec(select(OutgoingEmail).where(
             OutgoingEmail.to_address == "finance@flexis.com")).all()) == mails_before
     engine.dispose()
+
+
+def test_sign_in_is_rate_limited_in_the_console(page: Page, base: str):
+    """An address nobody uses, so the throttle locks no demo account for other tests."""
+    for attempt in range(5):
+        sign_in(page, base, "rate-limit-probe@flexis.com", f"guess-{attempt}")
+        expect(page.get_by_role("alert")).to_contain_text("do not match")
+    sign_in(page, base, "rate-limit-probe@flexis.com", "guess-again")
+    expect(page.get_by_role("alert")).to_contain_text("Too many failed attempts")

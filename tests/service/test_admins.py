@@ -180,3 +180,21 @@ def test_sign_in_after_accepting_shows_the_new_role(session, flexis_admin, no_sm
     accepted = activation.accept_link(session=session, actor=buyer, token=token)
     assert accepted.actor.role == "buyer"  # a buyer keeps buying; the contract comes on top
     assert access.contract_ids_visible_to(session, accepted.actor) == [contract.id]
+
+
+def test_a_contract_admin_sees_only_their_contracts_orders_and_invoices(session, flexis_admin):
+    from billing_center.models import Invoice, Order
+
+    jan = actor_for(session, "jdevries@flexis.com")
+    fl123133 = _contract(session, "FL123133")
+
+    def visible(actor, model):
+        return session.exec(select(model).where(model.organisation_id == actor.organisation_id,
+                                                access.contract_clause(session, actor, model.contract_id))).all()
+
+    assert {o.number for o in visible(jan, Order)} == {"FL123133-1", "FL123133-2"}
+    assert visible(jan, Invoice) and all(i.contract_id == fl123133.id for i in visible(jan, Invoice))
+    everything = session.exec(select(Invoice).where(Invoice.organisation_id == flexis_admin.organisation_id)).all()
+    assert len(visible(flexis_admin, Invoice)) == len(everything) > len(visible(jan, Invoice))
+    buyer = actor_for(session, "mbakker@flexis.com")
+    assert visible(buyer, Order) == [] and visible(buyer, Invoice) == []
