@@ -243,3 +243,46 @@ def test_sign_in_is_rate_limited_in_the_console(page: Page, base: str):
         expect(page.get_by_role("alert")).to_contain_text("do not match")
     sign_in(page, base, "rate-limit-probe@flexis.com", "guess-again")
     expect(page.get_by_role("alert")).to_contain_text("Too many failed attempts")
+
+
+def test_an_existing_account_signs_in_from_the_link_and_a_signed_in_stranger_is_stopped(signed_in: Page,
+                                                                                       base: str, app_server):
+    """Someone with a password but no billing access proves access, opens the link while another
+    person (aleroy) is signed in in the same browser, switches account, signs in and accepts."""
+    from sqlmodel import select
+
+    from billing_center.db import build_engine, session_scope
+    from billing_center.models import Organisation, Person
+    from billing_center.services.auth import hash_password
+
+    engine = build_engine(app_server.database_url)
+    with session_scope(engine) as session:
+        flexis = session.exec(select(Organisation).where(Organisation.slug == "flexis")).one()
+        session.add(Person(organisation_id=flexis.id, email="existing.member@flexis.com", full_name="Eva Existing",
+                           password_hash=hash_password(NEW_PASSWORD), role="member", locale="nl"))
+    engine.dispose()
+
+    page = signed_in
+    page.goto(f"{base}/access")
+    expect(page.get_by_role("button", name="Continue")).to_be_enabled()
+    page.get_by_label("Work e-mail").fill("existing.member@flexis.com")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Order or invoice number").fill("INV1238")
+    page.get_by_label("Subtotal or total").fill("20.000,00")
+    page.get_by_role("button", name="Verify and continue").click()
+    expect(page.get_by_role("status")).to_contain_text("Check your mailbox")
+
+    _open_latest_link(page, base, "existing.member@flexis.com", "Activate my account")
+    expect(page.get_by_role("heading", name="This link is for someone else")).to_be_visible()
+    page.get_by_role("button", name="Sign out and continue").click()
+    expect(page.get_by_role("heading", name="Sign in to continue")).to_be_visible()
+    page.get_by_label("Password").fill("wrong-password-here")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match")
+    page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("You are signed in as Eva Existing")).to_be_visible()
+    page.get_by_role("button", name="Accept and continue").click()
+    expect(page.get_by_role("heading", name="Admins", level=1)).to_be_visible()
+    expect(page.get_by_text("Eva Existing")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Contract")).to_have_text("FL123133")
