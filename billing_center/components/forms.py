@@ -47,3 +47,9 @@ def public_card(*children: rx.Component, width: str = "440px") -> rx.Component:
         padding_y="32px",
         background=rx.color("gray", 2),
     )
+
+
+def form_text(form_data: dict, name: str) -> str:
+    """A submitted field as text. Reflex sends None for a field that is not on screen."""
+    value = form_data.get(name)
+    return "" if value is None else str(value)

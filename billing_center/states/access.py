@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.forms import form_text
 from billing_center.db import session_scope
 from billing_center.domain.errors import RateLimited, ServiceError, ValidationFailed
 from billing_center.services import activation
@@ -35,9 +36,9 @@ class AccessState(rx.State):
     @rx.event
     def submit(self, form_data: dict):
         self.email_error = self.reference_error = self.amount_error = self.error = ""
-        email = str(form_data.get("email", "")).strip()
-        reference = str(form_data.get("reference", "")) if self.step == "proof" else ""
-        amount = str(form_data.get("amount", "")) if self.step == "proof" else ""
+        email = form_text(form_data, "email").strip()
+        reference = form_text(form_data, "reference") if self.step == "proof" else ""
+        amount = form_text(form_data, "amount") if self.step == "proof" else ""
         try:
             with session_scope() as session:
                 result = activation.request_access(session=session, email=email, reference=reference,

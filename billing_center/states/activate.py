@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.forms import form_text
 from billing_center.db import session_scope
 from billing_center.domain.errors import ServiceError, ValidationFailed
 from billing_center.services import activation, auth
@@ -56,9 +57,9 @@ class ActivateState(SessionState):
         try:
             with session_scope() as session:
                 signed = activation.sign_up_with_link(
-                    session=session, token=self._token(), full_name=str(form_data.get("full_name", "")),
-                    password=str(form_data.get("password", "")),
-                    password_again=str(form_data.get("password_again", "")),
+                    session=session, token=self._token(), full_name=form_text(form_data, "full_name"),
+                    password=form_text(form_data, "password"),
+                    password_again=form_text(form_data, "password_again"),
                     ip=self._client_ip(), user_agent=self.router.headers.user_agent or "")
         except ValidationFailed as exc:
             setattr(self, f"{exc.field}_error" if exc.field in ("full_name", "password_again") else
@@ -78,7 +79,7 @@ class ActivateState(SessionState):
         try:
             with session_scope() as session:
                 signed = auth.sign_in(session=session, email=self.link_email,
-                                      password=str(form_data.get("password", "")), ip=self._client_ip(),
+                                      password=form_text(form_data, "password"), ip=self._client_ip(),
                                       user_agent=self.router.headers.user_agent or "")
         except ValidationFailed as exc:
             self.password_error = exc.message

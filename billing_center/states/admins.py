@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.forms import form_text
 from billing_center.db import session_scope
 from billing_center.domain.errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from billing_center.formatting import format_day
@@ -90,7 +91,7 @@ class AdminsState(SessionState):
         try:
             with session_scope() as session:
                 invited = admins.invite_admins(session=session, actor=actor, contract_id=contract_id,
-                                               emails=str(form_data.get("emails", "")), ip=self._client_ip())
+                                               emails=form_text(form_data, "emails"), ip=self._client_ip())
         except ValidationFailed as exc:
             self.emails_error = exc.message
             return

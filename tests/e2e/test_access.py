@@ -76,6 +76,7 @@ def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: 
     page.get_by_role("button", name="Accept and continue").click()
     expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
     expect(page.get_by_text("Billing admin", exact=True)).to_be_visible()
+    expect(page.get_by_text("Pieter Vermeulen", exact=True)).to_be_visible()  # the name they already had
     # The same link, again, in a fresh browser: refused.
     other = browser.new_context()
     replay = other.new_page()
