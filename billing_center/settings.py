@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str = "Billing Center <billing@billing-center.example>"
+    # The demo Mailbox page (/mailbox) shows the local outbox to anyone; it is only ever on when no
+    # SMTP host is set, and a real installation without SMTP switches it off with DEMO_MAILBOX=false.
+    demo_mailbox: bool = True
 
     # The seller printed on every invoice.
     seller_name: str = "Billing Center B.V."

@@ -56,7 +56,7 @@ def mailbox_page() -> rx.Component:
                 rx.text("This demo is not connected to an e-mail server: every e-mail Billing Center sends lands "
                         "here, newest first. A real installation sends them over SMTP and shows no mailbox.",
                         size="2", color_scheme="gray"),
-                rx.callout("E-mail goes out over SMTP on this installation, so the demo mailbox is switched off.",
+                rx.callout("The demo mailbox is switched off on this installation: e-mail goes out over SMTP.",
                            icon="info", width="100%"),
             ),
             rx.cond(

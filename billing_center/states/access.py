@@ -27,7 +27,8 @@ class AccessState(rx.State):
     def open_page(self):
         self.step, self.email = "email", ""
         self.email_error = self.reference_error = self.amount_error = self.error = ""
-        self.demo_mailbox = not get_settings().smtp_host
+        settings = get_settings()
+        self.demo_mailbox = settings.demo_mailbox and not settings.smtp_host
 
     @rx.event
     def start_over(self):

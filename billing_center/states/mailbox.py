@@ -37,6 +37,12 @@ def message_parts(body: str) -> list[dict[str, str]]:
     return parts
 
 
+def mailbox_on() -> bool:
+    """Read from the settings on every event: a client cannot switch the mailbox on."""
+    settings = get_settings()
+    return settings.demo_mailbox and not settings.smtp_host
+
+
 class MailboxState(rx.State):
     enabled: bool = True
     messages: list[dict[str, str]] = []
@@ -48,7 +54,7 @@ class MailboxState(rx.State):
 
     @rx.event
     def load(self):
-        self.enabled = not get_settings().smtp_host
+        self.enabled = mailbox_on()
         self.messages, self.parts, self.selected = [], [], ""
         if not self.enabled:
             return
@@ -62,6 +68,8 @@ class MailboxState(rx.State):
             self._show(rows[0].id)
 
     def _show(self, message_id: int) -> None:
+        if not mailbox_on():
+            return
         with session_scope() as session:
             row = next(iter(mail.outbox(session=session, limit=1, message_id=message_id)), None)
         if row is None:
@@ -72,8 +80,6 @@ class MailboxState(rx.State):
 
     @rx.event
     def open_message(self, message_id: str):
-        if not self.enabled:
-            return
         try:
             self._show(int(message_id))
         except ValueError:

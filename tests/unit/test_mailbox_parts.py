@@ -17,3 +17,18 @@ def test_a_link_without_a_label_line_is_called_open_link():
         {"kind": "text", "text": "See https://example.com/x for more", "href": ""},
         {"kind": "link", "text": "Open link", "href": "https://example.com/y"},
     ]
+
+
+def test_the_mailbox_is_on_only_in_the_demo_without_smtp(monkeypatch):
+    from billing_center.settings import get_settings
+    from billing_center.states.mailbox import mailbox_on
+
+    settings = get_settings()
+    monkeypatch.setattr(settings, "smtp_host", None)
+    monkeypatch.setattr(settings, "demo_mailbox", True)
+    assert mailbox_on()
+    monkeypatch.setattr(settings, "smtp_host", "smtp.example.com")
+    assert not mailbox_on()
+    monkeypatch.setattr(settings, "smtp_host", None)
+    monkeypatch.setattr(settings, "demo_mailbox", False)
+    assert not mailbox_on()
