@@ -285,5 +285,7 @@ def test_an_existing_account_signs_in_from_the_link_and_a_signed_in_stranger_is_
     expect(page.get_by_text("You are signed in as Eva Existing")).to_be_visible()
     page.get_by_role("button", name="Accept and continue").click()
     expect(page.get_by_role("heading", name="Admins", level=1)).to_be_visible()
-    expect(page.get_by_text("Eva Existing")).to_be_visible()
     expect(page.get_by_role("combobox", name="Contract")).to_have_text("FL123133")
+    eva = page.get_by_role("table", name="Admins of the contract").get_by_role("row").filter(has_text="Eva Existing")
+    expect(eva).to_contain_text("existing.member@flexis.com")
+    expect(eva).to_contain_text("Active")
