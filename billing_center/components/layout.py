@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.states.session import SessionState
+from billing_center.domain.enums import Role
+from billing_center.states.session import ROLE_LABELS, SessionState
 
 NAVIGATION = [
     ("Overview", "/", "layout-dashboard"),
@@ -44,6 +45,15 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
     )
 
 
+# Entries only some roles can use (the pages check the role again in the service layer).
+BILLING_ADMIN_ONLY = {"/audit"}
+
+
+def _nav_entry(label: str, href: str, icon: str) -> rx.Component:
+    item = _nav_item(label, href, icon)
+    return rx.cond(SessionState.role_label == ROLE_LABELS[Role.BILLING_ADMIN], item) if href in BILLING_ADMIN_ONLY else item
+
+
 def sidebar() -> rx.Component:
     return rx.box(
         rx.vstack(
@@ -56,7 +66,7 @@ def sidebar() -> rx.Component:
                 padding_bottom="16px",
             ),
             rx.el.nav(
-                rx.vstack(*[_nav_item(*item) for item in NAVIGATION], spacing="1", width="100%"),
+                rx.vstack(*[_nav_entry(*item) for item in NAVIGATION], spacing="1", width="100%"),
                 aria_label="Main",
                 width="100%",
             ),

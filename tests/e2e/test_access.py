@@ -150,6 +150,9 @@ def test_audit_log_filters_pages_and_exports_csv(signed_in: Page, base: str):
 def test_roles_and_other_organisations_on_the_pages(page: Page, base: str):
     sign_in(page, base, "jdevries@flexis.com", "flexis-demo")  # contract admin
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Admins", exact=True)).to_be_visible()
+    expect(nav.get_by_role("link", name="Audit log", exact=True)).to_have_count(0)
     page.goto(f"{base}/audit")
     expect(page.get_by_text("The audit log is for billing admins")).to_be_visible()
     expect(page.get_by_role("table")).to_have_count(0)
