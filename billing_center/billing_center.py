@@ -3,10 +3,15 @@
 import reflex as rx
 
 from billing_center.api.routes import api
+from billing_center.pages.access import access_page
+from billing_center.pages.activate import activate_page
+from billing_center.pages.admins import admins_page
+from billing_center.pages.audit import audit_page
 from billing_center.pages.billing_accounts import billing_accounts_page
 from billing_center.pages.contract_billing import contract_billing_page
 from billing_center.pages.contracts import contract_detail_page, contracts_page
 from billing_center.pages.invoice import invoice_page
+from billing_center.pages.mailbox import mailbox_page
 from billing_center.pages.overview import overview_page
 from billing_center.pages.payment_methods import payment_methods_page
 from billing_center.pages.seat_order import seat_order_page
@@ -14,10 +19,15 @@ from billing_center.pages.sections import SECTIONS, section_page
 from billing_center.pages.sign_in import sign_in_page
 from billing_center.pages.support import support_page
 from billing_center.pages.transactions import transactions_page
+from billing_center.states.access import AccessState
+from billing_center.states.activate import ActivateState
+from billing_center.states.admins import AdminsState
+from billing_center.states.audit import AuditState
 from billing_center.states.billing_accounts import BillingAccountsState
 from billing_center.states.contract_billing import ContractBillingState
 from billing_center.states.contracts import ContractDetailState, ContractsState
 from billing_center.states.invoice import InvoiceState
+from billing_center.states.mailbox import MailboxState
 from billing_center.states.overview import OverviewState
 from billing_center.states.seat_order import SeatOrderState
 from billing_center.states.session import SessionState
@@ -50,3 +60,10 @@ app.add_page(seat_order_page, route="/order", title="Order seats | Billing Cente
 app.add_page(contract_billing_page, route="/contracts/[number]/billing", title="Billing details | Billing Center",
              on_load=ContractBillingState.load)
 app.add_page(support_page, route="/support", title="Change requests | Billing Center", on_load=SupportState.load)
+# Issue 4: access, admins, audit log, demo mailbox.
+app.add_page(access_page, route="/access", title="Access billing | Billing Center", on_load=AccessState.open_page)
+app.add_page(activate_page, route="/activate", title="Activate billing access | Billing Center",
+             on_load=ActivateState.open_page)
+app.add_page(admins_page, route="/admins", title="Admins | Billing Center", on_load=AdminsState.load)
+app.add_page(audit_page, route="/audit", title="Audit log | Billing Center", on_load=AuditState.load)
+app.add_page(mailbox_page, route="/mailbox", title="Demo mailbox | Billing Center", on_load=MailboxState.load)

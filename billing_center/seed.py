@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from billing_center.db import session_scope
+from billing_center.demo_access import seed_access_demo
 from billing_center.domain import clock
 from billing_center.domain.money import Money
 from billing_center.models import (
@@ -356,6 +357,7 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     _seed_contoso(session, products, today)
     _seed_vendor(session)
     session.flush()
+    seed_access_demo(session)
     _number_in_issue_order(session)
     return True
 

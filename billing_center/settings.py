@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     # Sign-in throttling: failures allowed per window before the account/address is slowed down.
     sign_in_max_failures: int = 5
     sign_in_window_minutes: int = 15
+    # Single-use links (issue 4): activation of billing access and admin invitations.
+    activation_link_hours: int = 48
+    invitation_link_days: int = 7
 
     # Outgoing e-mail. Without an SMTP host, messages stay in the local outbox (the demo Mailbox).
     smtp_host: str | None = None
@@ -32,6 +35,9 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str = "Billing Center <billing@billing-center.example>"
+    # The demo Mailbox page (/mailbox) shows the local outbox to anyone; it is only ever on when no
+    # SMTP host is set, and a real installation without SMTP switches it off with DEMO_MAILBOX=false.
+    demo_mailbox: bool = True
 
     # The seller printed on every invoice.
     seller_name: str = "Billing Center B.V."

@@ -40,3 +40,8 @@ def health() -> dict:
 def who_am_i(request: Request) -> dict:
     actor = current_actor(request)
     return {"email": actor.email, "name": actor.full_name, "role": actor.role}
+
+
+from billing_center.api.audit import router as _audit_router  # noqa: E402  (issue 4)
+
+api.include_router(_audit_router)

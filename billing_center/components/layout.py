@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.states.session import SessionState
+from billing_center.domain.enums import Role
+from billing_center.states.session import ROLE_LABELS, SessionState
 
 NAVIGATION = [
     ("Overview", "/", "layout-dashboard"),
@@ -16,6 +17,7 @@ NAVIGATION = [
     ("Usage", "/usage", "chart-column"),
     ("Admins", "/admins", "shield-check"),
     ("Billing accounts", "/billing-accounts", "landmark"),
+    ("Audit log", "/audit", "scroll-text"),
 ]
 
 
@@ -52,6 +54,15 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
     )
 
 
+# Entries only some roles can use (the pages check the role again in the service layer).
+BILLING_ADMIN_ONLY = {"/audit"}
+
+
+def _nav_entry(label: str, href: str, icon: str) -> rx.Component:
+    item = _nav_item(label, href, icon)
+    return rx.cond(SessionState.role_label == ROLE_LABELS[Role.BILLING_ADMIN], item) if href in BILLING_ADMIN_ONLY else item
+
+
 def sidebar() -> rx.Component:
     return rx.box(
         rx.vstack(
@@ -64,12 +75,17 @@ def sidebar() -> rx.Component:
                 padding_bottom="16px",
             ),
             rx.el.nav(
-                rx.vstack(*[_nav_item(*item) for item in NAVIGATION], spacing="1", width="100%"),
+                rx.vstack(*[_nav_entry(*item) for item in NAVIGATION], spacing="1", width="100%"),
                 aria_label="Main",
                 width="100%",
             ),
+            rx.spacer(),
+            rx.link(rx.hstack(rx.icon("inbox", size=14), rx.text("Demo mailbox", size="1"), align="center",
+                              spacing="2", padding_x="12px", padding_top="24px"),
+                    href="/mailbox", color_scheme="gray", underline="hover"),
             spacing="1",
             width="100%",
+            min_height="calc(100vh - 40px)",
         ),
         width="240px",
         min_width="240px",

@@ -12,7 +12,6 @@ SECTIONS = {
                        "Subscription details, renewals and seat changes will be managed here."),
     "/licences": ("Licences", "users", "Assigning and revoking licences for your people will happen here."),
     "/usage": ("Usage", "chart-column", "Monthly active users and usage reports will be shown here."),
-    "/admins": ("Admins", "shield-check", "Contract admins and their invitations will be managed here."),
 }
 
 
