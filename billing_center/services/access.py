@@ -15,11 +15,12 @@ from __future__ import annotations
 from sqlalchemy import false, true
 from sqlmodel import Session, select
 
-from billing_center.domain.enums import AdminStatus, Role
+from billing_center.domain.enums import Role
 from billing_center.domain.errors import Forbidden, NotFound
-from billing_center.models import Contract, ContractAdmin
+from billing_center.models import Contract
 from billing_center.services import audit
 from billing_center.services.actors import Actor
+from billing_center.services.contracts import administered_contract_ids
 
 CUSTOMER_ROLES = (Role.BILLING_ADMIN, Role.CONTRACT_ADMIN, Role.BUYER, Role.MEMBER)
 
@@ -57,16 +58,7 @@ def contract_ids_visible_to(session: Session, actor: Actor) -> list[int]:
     elif actor.role == Role.SUPPORT_AGENT:
         return []
     else:
-        query = (
-            select(Contract.id)
-            .join(ContractAdmin, ContractAdmin.contract_id == Contract.id)
-            .where(
-                Contract.organisation_id == actor.organisation_id,
-                ContractAdmin.organisation_id == actor.organisation_id,
-                ContractAdmin.person_id == actor.person_id,
-                ContractAdmin.status == AdminStatus.ACTIVE,
-            )
-        )
+        return administered_contract_ids(session=session, actor=actor)
     return sorted(session.exec(query.order_by(Contract.id)).all())
 
 

@@ -16,10 +16,16 @@ from sqlmodel import Session, select
 from billing_center.domain import clock
 from billing_center.domain.enums import ChangeRequestStatus, PaymentKind, Role
 from billing_center.domain.errors import Forbidden, NotFound, ValidationFailed
-from billing_center.models import ChangeRequest, Contract, Organisation, OutgoingEmail, Person
+from billing_center.models import (
+    ChangeRequest,
+    Contract,
+    Organisation,
+    Person,
+)
 from billing_center.services import audit
 from billing_center.services.actors import Actor
 from billing_center.services.contracts import scope_contracts
+from billing_center.services.mail import send_email
 from billing_center.services.wallet import card_label, get_card
 
 FREQUENCIES = {"annual": "Annual", "quarterly": "Quarterly", "monthly": "Monthly"}
@@ -195,13 +201,14 @@ def complete_request(*, session: Session, actor: Actor, request_id: int) -> Chan
     session.add(req)
     requester = session.get(Person, req.requested_by_id)
     label = KINDS[req.kind][0]
-    session.add(OutgoingEmail(
-        organisation_id=req.organisation_id, to_address=requester.email, template="change_request_completed",
+    send_email(
+        session=session,
+        organisation_id=req.organisation_id, to=requester.email, template="change_request_completed",
         subject=f"Your change to contract {contract.number} is done",
-        body_text=(f"Hello {requester.full_name},\n\nYour request to change the {label.lower()} of contract "
+        body=(f"Hello {requester.full_name},\n\nYour request to change the {label.lower()} of contract "
                    f"{contract.number} from {label_of(req.kind, req.current_value)} to "
                    f"{label_of(req.kind, req.requested_value)} has been completed.\n\nBilling Center support"),
-    ))
+    )
     audit.record(session=session, action="change_request_completed", actor=actor, target_type="change_request",
                  target_id=req.id, detail=f"{contract.number} {req.kind} -> {req.requested_value}")
     return req

@@ -22,21 +22,26 @@ from billing_center.services.actors import Actor
 ALL = None  # "every contract of the organisation"
 
 
+def administered_contract_ids(*, session: Session, actor: Actor) -> list[int]:
+    """The contracts this person was invited to and accepted (R-CON-4), in their organisation."""
+    return sorted(
+        session.exec(
+            select(ContractAdmin.contract_id).where(
+                ContractAdmin.organisation_id == actor.organisation_id,
+                ContractAdmin.person_id == actor.person_id,
+                ContractAdmin.status == AdminStatus.ACTIVE,
+            )
+        ).all()
+    )
+
+
 def visible_contract_ids(*, session: Session, actor: Actor) -> list[int] | None:
     """None for a billing admin (everything of the organisation), else the contract ids the
     contract admin holds. Other roles have no access to contracts, orders or invoices."""
     if actor.role == Role.BILLING_ADMIN:
         return ALL
     if actor.role == Role.CONTRACT_ADMIN:
-        return list(
-            session.exec(
-                select(ContractAdmin.contract_id).where(
-                    ContractAdmin.organisation_id == actor.organisation_id,
-                    ContractAdmin.person_id == actor.person_id,
-                    ContractAdmin.status == AdminStatus.ACTIVE,
-                )
-            ).all()
-        )
+        return administered_contract_ids(session=session, actor=actor)
     raise Forbidden("Only billing and contract admins can see contracts and invoices.")
 
 

@@ -27,15 +27,25 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from billing_center.domain import clock
-from billing_center.domain.enums import InvoiceStatus, OrderStatus, PaymentKind, PaymentStatus, Role
-from billing_center.domain.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from billing_center.domain.enums import (
+    InvoiceStatus,
+    OrderStatus,
+    PaymentKind,
+    PaymentStatus,
+    Role,
+)
+from billing_center.domain.errors import (
+    Conflict,
+    NotFound,
+    ServiceError,
+    ValidationFailed,
+)
 from billing_center.domain.money import Money, annual_seat_price, tax_on
 from billing_center.formatting import format_day, format_money
 from billing_center.models import (
     IdempotencyRecord,
     Order,
     Organisation,
-    OutgoingEmail,
     Payment,
     PaymentMethod,
     Product,
@@ -51,6 +61,7 @@ from billing_center.payments.gateway import (
 from billing_center.services import audit
 from billing_center.services.actors import Actor
 from billing_center.services.invoicing import LineInput, issue_invoice, tax_rate_for
+from billing_center.services.mail import is_email_address, send_email
 from billing_center.services.numbering import take_next
 from billing_center.services.wallet import card_label, get_card
 from billing_center.settings import get_settings
@@ -186,8 +197,7 @@ def _check_contact(name: str, email: str) -> tuple[str, str]:
         raise ValidationFailed("contact_name", "Enter the name of the contact for this order.")
     if len(name) > 200:
         raise ValidationFailed("contact_name", "Use at most 200 characters.")
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email or len(email) > 254:
+    if not is_email_address(email):  # the receipt goes there: the same rule as the mailer's
         raise ValidationFailed("contact_email", "Enter an e-mail address such as name@company.com.")
     return name, email
 
@@ -326,10 +336,11 @@ def place_card_order(
                                       "invoice_number": invoice.number, "total_minor": total.amount_minor,
                                       "currency": total.currency, "charge_id": charge.charge_id})))
     locale = org.locale
-    session.add(OutgoingEmail(
-        organisation_id=org_id, to_address=email, template="order_receipt",
+    send_email(
+        session=session,
+        organisation_id=org_id, to=email, template="order_receipt",
         subject=f"Your receipt for order {number}",
-        body_text=(
+        body=(
             f"Hello {name},\n\nThank you for your order {number}.\n\n"
             f"{quote.seats} x {product.name} for 12 months ({format_day(today, locale)} - {format_day(end, locale)})\n"
             f"Estimate: {quote.seats} seats x {format_money(quote.unit_price, locale)} x 12 months = "
@@ -337,7 +348,7 @@ def place_card_order(
             f"Tax: {format_money(tax, locale)}\nTotal charged to {label}: {format_money(total, locale)}\n"
             f"Invoice: {invoice.number} (paid)\n\nBilling Center"
         ),
-    ))
+    )
     audit.record(session=session, action="order_completed", actor=actor, target_type="order", target_id=number,
                  detail=f"{quote.seats} seats, {total.plain()} {total.currency}, {label}")
     session.flush()
