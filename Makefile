@@ -57,6 +57,8 @@ test: setup chromium
 
 bench: setup
 	$(PY) -m tests.bench
+	$(PY) -m tests.bench_seat_orders
+	$(PY) -m tests.bench_access
 
 clean:
 	rm -rf .web .states data

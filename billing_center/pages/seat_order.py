@@ -45,7 +45,7 @@ def _seats_step() -> rx.Component:
                 rx.hstack(
                     rx.box(
                         labelled("Number of seats",
-                                 rx.input(id="seats", value=SeatOrderState.seats, on_change=SeatOrderState.set_seats,
+                                 rx.input(id="seats", name="seats", value=SeatOrderState.seats, on_change=SeatOrderState.set_seats,
                                           input_mode="numeric", placeholder="e.g. 25", width="180px",
                                           aria_invalid=rx.cond(SeatOrderState.seats_error != "", "true", "false")),
                                  SeatOrderState.seats_error),
@@ -54,7 +54,7 @@ def _seats_step() -> rx.Component:
                     align="end",
                     spacing="3",
                 ),
-                on_submit=lambda _form: SeatOrderState.show_estimate(),
+                on_submit=SeatOrderState.submit_seats,
                 reset_on_submit=False,
             ),
             _estimate_card(),

@@ -112,6 +112,13 @@ class SeatOrderState(SessionState):
         self.seats_error = ""
 
     @rx.event
+    def submit_seats(self, form_data: dict):
+        """The form's own value is the truth: the input's debounced change may not have arrived yet."""
+        self.seats = str(form_data.get("seats", self.seats))
+        self.seats_error = ""
+        return SeatOrderState.show_estimate
+
+    @rx.event
     def show_estimate(self):
         actor = self._actor()
         if actor is None:
