@@ -1,4 +1,4 @@
-"""Demo data for issue 4: a billing contact of Flexis who has not activated yet, so the welcome
+"""Demo data for access billing: a billing contact of Flexis who has not activated yet, so the welcome
 e-mail path (R-ACT-1) can be tried from the sign-in page, and a few weeks of audit history."""
 
 from __future__ import annotations

@@ -48,6 +48,13 @@ def format_day(day: date | None, locale: str | None = "en", fmt: str = "medium")
     return _babel_date(day, format=fmt, locale=norm_locale(locale))
 
 
+def format_period(start: date | None, end: date | None, locale: str | None = "en") -> str:
+    """``1 Jan 2026 – 31 Dec 2026``; ``—`` when either end is unknown."""
+    if start is None or end is None:
+        return "—"
+    return f"{format_day(start, locale)} – {format_day(end, locale)}"
+
+
 def format_moment(moment: datetime | None, locale: str | None = "en") -> str:
     if moment is None:
         return "—"

@@ -1,4 +1,4 @@
-"""The demo organisations (DOMAIN.md, "Demo data"), loaded once: a second run changes nothing.
+"""The demo organisations (docs/rules.md, "Demo data"), loaded once: a second run changes nothing.
 
 Flexis (billing admin aleroy@flexis.com / flexis-demo) is the organisation of the seeds; Contoso
 exists so that tests and a curious user can see that one organisation never sees the other's data.
@@ -8,8 +8,9 @@ Run: ``python -m billing_center.seed``.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from billing_center.db import session_scope
@@ -33,6 +34,7 @@ from billing_center.models import (
     Subscription,
     UsageEvent,
 )
+from billing_center.services import usage
 from billing_center.services.auth import hash_password
 from billing_center.services.invoicing import LineInput, issue_invoice
 from billing_center.settings import get_settings
@@ -48,6 +50,8 @@ FIRST_NAMES = ["Anna", "Bram", "Chloé", "Daan", "Emma", "Finn", "Gijs", "Hanna"
 LAST_NAMES = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens",
               "Wouters", "De Smet", "Dubois", "Lambert", "Dupont", "Martin", "Hermans", "Aerts"]
 
+
+DEMO_LANGUAGE = "en"  # the console language in the demo people's profiles (issue 11)
 
 def _products(session: Session) -> dict[str, Product]:
     wanted = [
@@ -127,14 +131,17 @@ def _seed_flexis(session: Session, products: dict[str, Product], today: date) ->
                        city="Brussel", country="BE")
     session.add(org)
     session.flush()
+    # DEMO_LANGUAGE: the named demo people chose English in the language menu (their profile); a new
+    # colleague gets the organisation's language (nl for Flexis, fr for Contoso) until they choose.
     admin = Person(organisation_id=org.id, email="aleroy@flexis.com", full_name="Alex Leroy",
                    password_hash=hash_password(DEMO_PASSWORD), role="billing_admin", locale="nl",
-                   is_primary_contact=True, is_billing_contact=True, has_billing_access=True)
+                   language=DEMO_LANGUAGE, is_primary_contact=True, is_billing_contact=True, has_billing_access=True)
     contract_admin = Person(organisation_id=org.id, email="jdevries@flexis.com", full_name="Jan de Vries",
                             password_hash=hash_password(DEMO_PASSWORD), role="contract_admin", locale="nl",
-                            has_billing_access=True)
+                            language=DEMO_LANGUAGE, has_billing_access=True)
     buyer = Person(organisation_id=org.id, email="mbakker@flexis.com", full_name="Mila Bakker",
-                   password_hash=hash_password(DEMO_PASSWORD), role="buyer", locale="nl", team="Marketing")
+                   password_hash=hash_password(DEMO_PASSWORD), role="buyer", locale="nl",
+                   language=DEMO_LANGUAGE, team="Marketing")
     session.add_all([admin, contract_admin, buyer])
     session.flush()
     members = _people(session, org, "flexis.com", 34, rng)
@@ -304,7 +311,7 @@ def _seed_contoso(session: Session, products: dict[str, Product], today: date) -
     session.flush()
     admin = Person(organisation_id=org.id, email="admin@contoso.com", full_name="Camille Durand",
                    password_hash=hash_password(CONTOSO_PASSWORD), role="billing_admin", locale="fr",
-                   is_primary_contact=True, is_billing_contact=True, has_billing_access=True)
+                   language=DEMO_LANGUAGE, is_primary_contact=True, is_billing_contact=True, has_billing_access=True)
     session.add(admin)
     session.flush()
     card = PaymentMethod(organisation_id=org.id, processor_token="tok_demo_contoso_visa_0005", brand="Visa",
@@ -337,6 +344,54 @@ def _seed_contoso(session: Session, products: dict[str, Product], today: date) -
                   lines=[LineInput(e3.name, 10, Money(e3.unit_price_minor, "EUR"), "Licences annuelles")])
 
 
+# R-MAU-1's example: 50 + 500 + 5000 + 9 x 10 = 5640 billed users in the current period.
+MAU_DEMO_MONTHS = (50, 500, 5000, *([10] * 9))
+MAU_DEMO_LEARNERS = 5000
+
+
+def _seed_usage(session: Session, products: dict[str, Product], today: date) -> None:
+    """Time zones, and Flexis's MAU plan: a two-year term activated 11 months ago, whose first period
+    so far counts 5640 users (5000 learners of the Learning Manager, then 10 of the members a month)."""
+    flexis = session.exec(select(Organisation).where(Organisation.slug == "flexis")).one()
+    contoso = session.exec(select(Organisation).where(Organisation.slug == "contoso")).one()
+    flexis.timezone, contoso.timezone = "Europe/Brussels", "Europe/Paris"
+    members = session.exec(select(Person.id).where(Person.organisation_id == flexis.id, Person.role == "member")
+                           .order_by(Person.id)).all()[:10]
+    now = clock.now()
+    session.execute(insert(Person), [
+        {"organisation_id": flexis.id, "email": f"learner{n:04d}@learn.flexis.com", "full_name": f"Learner {n:04d}",
+         "role": "member", "team": "Learners", "locale": "nl", "is_primary_contact": False,
+         "is_billing_contact": False, "has_billing_access": False, "created_at": now}
+        for n in range(1, MAU_DEMO_LEARNERS + 1)])
+    learners = session.exec(select(Person.id).where(Person.organisation_id == flexis.id, Person.team == "Learners")
+                            .order_by(Person.id)).all()
+    product = products["LM-MAU"]
+    profile = session.exec(select(BillingProfile).where(BillingProfile.currency == "USD",
+                                                        BillingProfile.organisation_id == flexis.id)).first()
+    contract = session.exec(select(Contract).where(Contract.number == "FL123133")).one()
+    activation = clock.add_months(date(today.year, today.month, 1), -(len(MAU_DEMO_MONTHS) - 1))
+    plan = Subscription(organisation_id=flexis.id, product_id=product.id, contract_id=contract.id,
+                        billing_profile_id=profile.id if profile else None, quantity=0,
+                        unit_price_minor=product.unit_price_minor * 12, currency=product.currency,
+                        start_date=activation, renews_on=clock.add_months(activation, 24), term_months=24,
+                        payment_kind="invoice",
+                        billing_frequency="monthly", mau_period_start=activation)
+    session.add(plan)
+    session.flush()
+    tz = usage.zone(flexis)
+    events = []
+    for index, count in enumerate(MAU_DEMO_MONTHS):
+        month = clock.add_months(activation, index)
+        people = learners[:count] if index < 3 else members
+        for n, person_id in enumerate(people):
+            day = min(1 + n % 27, today.day) if month.year == today.year and month.month == today.month else 1 + n % 27
+            moment = datetime(month.year, month.month, day, 0 if day == today.day else 12, 30, tzinfo=tz)
+            events.append({"event_id": f"demo-{month:%Y-%m}-{person_id}", "person_id": person_id,
+                           "kind": ("course", "job_aid", "note", "social_post")[n % 4],
+                           "occurred_at": moment.astimezone(UTC), "month": month})
+    usage.store_events(session=session, organisation_id=flexis.id, subscription_id=plan.id, events=events)
+
+
 def _seed_vendor(session: Session) -> None:
     vendor = Organisation(name="Billing Center Support", slug="billing-center-support", status="active",
                           locale="en", country="NL", is_vendor=True)
@@ -356,6 +411,7 @@ def load_demo(session: Session, today: date | None = None) -> bool:
     _seed_flexis(session, products, today)
     _seed_contoso(session, products, today)
     _seed_vendor(session)
+    _seed_usage(session, products, today)
     session.flush()
     seed_access_demo(session)
     _number_in_issue_order(session)

@@ -1,60 +1,36 @@
-"""Fixtures for unit and service tests. Service tests run once on SQLite and once on PostgreSQL."""
+"""Every fixture of the unit and service tests lives in ``tests/fixtures.py``, loaded here as a plugin;
+the end-to-end fixtures are in ``tests/e2e/conftest.py``."""
 
-from __future__ import annotations
+from hypothesis import settings
 
-from collections.abc import Iterator
+# Property tests judge results, never speed: on a shared 2-core machine a slow example is not a failure.
+settings.register_profile("billing-center", deadline=None)
+settings.load_profile("billing-center")
 
-import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
-from billing_center.models import Organisation, Person
-from billing_center.services.actors import Actor
-from billing_center.services.auth import _actor
-from tests.support import database, seeded_engine
-
-BACKENDS = ["sqlite", "postgresql"]
+pytest_plugins = ["tests.fixtures"]
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def engine(request, tmp_path_factory) -> Iterator[Engine]:
-    """A migrated database holding the demo data, one per backend for the whole run."""
-    tmp = tmp_path_factory.mktemp(f"db-{request.param}")
-    with database(request.param, tmp) as url:
-        eng = seeded_engine(url)
-        yield eng
-        eng.dispose()
+# Which tests share an xdist worker. xdist's own ``xdist_group`` marks do nothing under pytest 9 (the
+# suffix xdist writes into a collected node id is not kept), so ``--dist loadgroup`` had spread the
+# browser tests over both workers: two production builds at once in one checkout, and tests that
+# share a server running apart. The groups by folder, for the scheduler itself:
+# - "e2e": the browser tests, on one server (tests/e2e/conftest.py), in their file order;
+# - "forms": issue 14's type-at-once loop (tests/e2e/test_forms_keep_input.py), the longest file, on a
+#   server of its own, so it runs beside the other browser tests;
+# - "faults": the fault scenarios on their own cluster (tests/faults);
+# every other test is its own unit, spread over whichever worker is free.
+GROUPS = (("tests/e2e/test_forms_keep_input.py", "forms"), ("tests/e2e/", "e2e"), ("tests/faults/", "faults"))
 
 
-@pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
-    """A session whose every change is rolled back after the test, even what the code commits."""
-    connection = engine.connect()
-    outer = connection.begin()
-    db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    try:
-        yield db
-    finally:
-        db.close()
-        outer.rollback()
-        connection.close()
+def group_of(nodeid: str) -> str:
+    return next((name for prefix, name in GROUPS if nodeid.startswith(prefix)), nodeid)
 
 
-def actor_for(session: Session, email: str) -> Actor:
-    person = session.exec(select(Person).where(Person.email == email)).one()
-    return _actor(person)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
 
+    class FolderGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
 
-@pytest.fixture
-def flexis_admin(session: Session) -> Actor:
-    return actor_for(session, "aleroy@flexis.com")
-
-
-@pytest.fixture
-def contoso_admin(session: Session) -> Actor:
-    return actor_for(session, "admin@contoso.com")
-
-
-@pytest.fixture
-def flexis(session: Session) -> Organisation:
-    return session.exec(select(Organisation).where(Organisation.slug == "flexis")).one()
+    return FolderGroups(config, log)

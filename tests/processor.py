@@ -1,20 +1,17 @@
-"""The sandbox card processor in its own process, for tests (service, unit and end-to-end)."""
+"""The sandbox card processor in its own process, for tests (service, unit and end-to-end) and benchmarks.
+The ``processor`` and ``gateway`` fixtures are in ``tests/fixtures.py``."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.support import free_port
+from tests.support import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,13 +23,7 @@ class Processor:
     log: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
 
     # test controls of the sandbox -------------------------------------------------------------
     def faults(self, **settings) -> None:
@@ -41,6 +32,10 @@ class Processor:
     def charges(self, idempotency_key: str | None = None) -> list[dict]:
         params = {"idempotency_key": idempotency_key} if idempotency_key else {}
         return httpx.get(f"{self.url}/_test/charges", params=params, timeout=5).json()["charges"]
+
+    def reset(self) -> None:
+        """Forget every charge made so far (tokens stay)."""
+        httpx.post(f"{self.url}/_test/reset", timeout=5).raise_for_status()
 
     def tokenise(self, number: str, exp: str = "12/34", cvc: str = "123") -> httpx.Response:
         """What the browser's card form does: post the card straight to the processor."""
@@ -76,19 +71,3 @@ def start_processor(workdir: Path, allowed_origins: list[str] | None = None) -> 
         time.sleep(0.2)
     processor.stop()
     raise RuntimeError("the sandbox processor did not start")
-
-
-@pytest.fixture(scope="session")
-def processor(tmp_path_factory) -> Iterator[Processor]:
-    proc = start_processor(tmp_path_factory.mktemp("processor"))
-    try:
-        yield proc
-    finally:
-        proc.stop()
-
-
-@pytest.fixture
-def gateway(processor: Processor):
-    from billing_center.payments import HttpGateway
-
-    return HttpGateway(processor.url, timeout=5)

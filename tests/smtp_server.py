@@ -1,24 +1,19 @@
-"""A real SMTP server (aiosmtpd) on a free port, for tests that read the mail the app sends."""
+"""A real SMTP server (aiosmtpd) on a free port, for tests and benchmarks that read the mail the app sends."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import re
-import socket
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-import pytest
 from aiosmtpd.controller import Controller
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support import free_port
 
 
 @dataclass
@@ -62,26 +57,13 @@ class SmtpServer:
             time.sleep(0.05)
 
 
-@pytest.fixture
-def smtp_server(monkeypatch) -> Iterator[SmtpServer]:
-    """A running SMTP server, with the application's settings pointing at it."""
-    from billing_center.settings import get_settings
-
-    server = SmtpServer("127.0.0.1", _free_port())
-    controller = Controller(server, hostname=server.host, port=server.port)
+@contextmanager
+def running_smtp_server(host: str = "127.0.0.1") -> Iterator[SmtpServer]:
+    """An SMTP server listening on a free port of ``host`` until the block ends."""
+    server = SmtpServer(host, free_port())
+    controller = Controller(server, hostname=host, port=server.port)
     controller.start()
-    settings = get_settings()
-    monkeypatch.setattr(settings, "smtp_host", server.host)
-    monkeypatch.setattr(settings, "smtp_port", server.port)
     try:
         yield server
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def no_smtp(monkeypatch) -> None:
-    """The demo set-up: no SMTP host, messages stay in the outbox."""
-    from billing_center.settings import get_settings
-
-    monkeypatch.setattr(get_settings(), "smtp_host", None)

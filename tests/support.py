@@ -6,17 +6,18 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
+from alembic import command
 from billing_center.db import build_engine, normalise_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +100,18 @@ def seeded_engine(url: str) -> Engine:
     with session_scope(engine) as session:
         load_demo(session)
     return engine
+
+
+def stop_process_group(process: subprocess.Popen | None, *, grace: float = 10) -> None:
+    """Stop a server started with ``start_new_session=True`` and what it started: TERM, then KILL."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def run_python(args: list[str], env: dict[str, str]) -> None:

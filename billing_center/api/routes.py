@@ -1,47 +1,35 @@
-"""HTTP routes beside the Reflex app: health, the current session, and (later) downloads.
+"""The HTTP API mounted beside the Reflex app: health, the session cookie, downloads, audit CSV.
 
-Authentication is the same server-side session as the console: the ``bc_session`` cookie.
+Authentication is the console's own server-side session (the session cookie); see ``deps.py`` and
+``session.py``. Service errors become HTTP answers in one place (``errors.py``). :func:`secure` wraps
+the whole app, pages and websocket included (``billing_center.py`` passes it to ``rx.App``).
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI
 from sqlalchemy import text
+from starlette.types import ASGIApp
 
-from billing_center.api.downloads import router as downloads_router
-from billing_center.db import session_scope
-from billing_center.domain.errors import NotAuthenticated
-from billing_center.services import auth
-from billing_center.services.actors import Actor
+from billing_center.api import audit, downloads, errors, session, usage
+from billing_center.api.deps import Db
+from billing_center.api.headers import SecurityHeaders
 
-SESSION_COOKIE = "bc_session"
-
-api = FastAPI(title="Billing Center API", docs_url=None, redoc_url=None, openapi_url=None)
-api.include_router(downloads_router)
-
-
-def current_actor(request: Request) -> Actor:
-    token = request.cookies.get(SESSION_COOKIE)
-    try:
-        with session_scope() as session:
-            return auth.resolve(session=session, token=token)
-    except NotAuthenticated:
-        raise HTTPException(status_code=401, detail="Not signed in") from None
+api = FastAPI(title="Billing Center API", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+errors.install(api)
+api.include_router(downloads.router)
+api.include_router(audit.router)
+api.include_router(session.router)
+api.include_router(usage.router)
 
 
 @api.get("/api/health")
-def health() -> dict:
-    with session_scope() as session:
-        session.execute(text("SELECT 1"))
+def health(db: Db) -> dict:
+    db.execute(text("SELECT 1"))
     return {"status": "ok", "database": "ok"}
 
 
-@api.get("/api/session")
-def who_am_i(request: Request) -> dict:
-    actor = current_actor(request)
-    return {"email": actor.email, "name": actor.full_name, "role": actor.role}
-
-
-from billing_center.api.audit import router as _audit_router  # noqa: E402  (issue 4)
-
-api.include_router(_audit_router)
+def secure(app: ASGIApp) -> ASGIApp:
+    """Around everything the app serves: the security headers on every answer, and the session
+    token kept out of the websocket handshake that Reflex stores."""
+    return SecurityHeaders(session.HandshakeSessionCookie(app))

@@ -9,13 +9,17 @@ what reaches Billing Center's state; the number never does.
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.utils.format import format_queue_events
+
+from billing_center.components.i18n import t
 
 FRAME_ID = "card-fields"
 
-# Evaluated in the browser by rx.call_script; resolves with {token, brand, last4, exp_month, exp_year}
-# or {error}. The iframe caches its answer for unchanged fields, so a double click gets one token.
+# Compiled into the page (never evaluated from a string: the CSP has no 'unsafe-eval'); resolves with
+# {token, brand, last4, exp_month, exp_year} or {error}. The iframe caches its answer for unchanged
+# fields, so a double click gets one token.
 TOKENISE_JS = """(() => {
-  const frame = document.getElementById("%s");
+  const frame = document.getElementById("FRAME_ID");
   if (!frame || !frame.contentWindow) return {error: "The card form is still loading. Try again."};
   const origin = new URL(frame.src).origin;
   const id = Math.random().toString(36).slice(2);
@@ -33,21 +37,32 @@ TOKENISE_JS = """(() => {
     window.addEventListener("message", onMessage);
     frame.contentWindow.postMessage({type: "bc-tokenise", id}, origin);
   });
-})()""" % FRAME_ID
+})()""".replace("FRAME_ID", FRAME_ID)
 
 
 def tokenise_card(callback) -> rx.event.EventSpec:
-    """Ask the hosted fields for a token; ``callback`` receives the small result dict."""
-    return rx.call_script(TOKENISE_JS, callback=callback)
+    """Ask the hosted fields for a token; ``callback`` receives the small result dict. Both the script
+    and the callback are compiled functions (``rx.call_script`` would ``eval`` them)."""
+    on_result = format_queue_events(callback, args_spec=lambda result: [result])
+    script = rx.Var(f"() => Promise.resolve({TOKENISE_JS}).then({on_result})",
+                    _var_data=on_result._get_all_var_data())
+    return rx.call_function(script)
 
 
 def card_fields(processor_url: rx.Var) -> rx.Component:
+    # The processor's address comes with the page's load event: a dialog opened before it shows a
+    # spinner, never a frame on the console's own origin (which the CSP's frame-src refuses).
     return rx.box(
-        rx.el.iframe(
-            src=processor_url + "/hosted-fields",
-            id=FRAME_ID,
-            title="Card details (secured by the payment processor)",
-            style={"border": "0", "width": "100%", "height": "190px", "display": "block"},
+        rx.cond(
+            processor_url != "",
+            rx.el.iframe(
+                src=processor_url + "/hosted-fields",
+                id=FRAME_ID,
+                title=t("Card details (secured by the payment processor)"),
+                style={"border": "0", "width": "100%", "height": "190px", "display": "block"},
+            ),
+            rx.center(rx.spinner(size="3"), rx.text(t("Loading the card form…"), size="2", color_scheme="gray"),
+                      role="status", height="190px", spacing="2", direction="column"),
         ),
         width="100%",
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.i18n import tr
+
 
 def download_link(*children, href, label, **props) -> rx.Component:
     return rx.el.a(
@@ -12,8 +14,8 @@ def download_link(*children, href, label, **props) -> rx.Component:
         href=href,
         download="",
         reload_document=True,
-        aria_label=label,
-        title=label,
+        aria_label=tr(label),
+        title=tr(label),
         style={"color": "var(--accent-11)", "textDecoration": "none", "display": "inline-flex",
                "alignItems": "center", "gap": "4px", "fontSize": "14px"},
         **props,

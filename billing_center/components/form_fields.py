@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.i18n import t, tr
 from billing_center.components.ui import field_error
 
 
 def labelled(label: str, control: rx.Component, error=None, hint: str | None = None) -> rx.Component:
-    items = [rx.el.label(label, html_for=str(control.id), style={"fontSize": "14px", "fontWeight": 500}), control]
+    items = [rx.el.label(tr(label), html_for=str(control.id), style={"fontSize": "14px", "fontWeight": 500}), control]
     if hint:
-        items.append(rx.text(hint, size="1", color_scheme="gray"))
+        items.append(rx.text(tr(hint), size="1", color_scheme="gray"))
     if error is not None:
         items.append(field_error(error))
     return rx.vstack(*items, spacing="1", width="100%")
+
+
+SELECT_STYLE = {"width": "100%", "padding": "8px", "borderRadius": "6px", "border": "1px solid var(--gray-7)",
+                "fontSize": "14px", "background": "white"}
+
+
+def option_select(select_id: str, options: rx.Var, *, value, on_change, first: tuple[str, str] | None = None,
+                  style: dict | None = None) -> rx.Component:
+    """A native select of typed ``Option`` rows (states/rows.py); ``first`` = (label, value) comes before them."""
+    leading = [rx.el.option(tr(first[0]), value=first[1])] if first else []
+    # Labels are English msgids or plain values (a contract number): the lookup leaves the latter as they are.
+    return rx.el.select(*leading, rx.foreach(options, lambda o: rx.el.option(t(o.label), value=o.value)),
+                        id=select_id, value=value, on_change=on_change, style=style or SELECT_STYLE)

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
-from billing_center.domain.enums import Role
-from billing_center.states.session import ROLE_LABELS, SessionState
+from billing_center.components.i18n import document_title, language_menu, t, tr
+from billing_center.i18n import N_
+from billing_center.states.session import SessionState
 
 NAVIGATION = [
-    ("Overview", "/", "layout-dashboard"),
-    ("Contracts and orders", "/contracts", "file-text"),
-    ("Transactions", "/transactions", "receipt"),
-    ("Payment methods", "/payment-methods", "credit-card"),
-    ("Subscriptions", "/subscriptions", "package"),
-    ("Licences", "/licences", "users"),
-    ("Usage", "/usage", "chart-column"),
-    ("Admins", "/admins", "shield-check"),
-    ("Billing accounts", "/billing-accounts", "landmark"),
-    ("Audit log", "/audit", "scroll-text"),
+    (N_("Overview"), "/", "layout-dashboard"),
+    (N_("Contracts and orders"), "/contracts", "file-text"),
+    (N_("Transactions"), "/transactions", "receipt"),
+    (N_("Payment methods"), "/payment-methods", "credit-card"),
+    (N_("Subscriptions"), "/subscriptions", "package"),
+    (N_("Licences"), "/licences", "users"),
+    (N_("People"), "/people", "contact"),
+    (N_("Usage"), "/usage", "chart-column"),
+    (N_("Admins"), "/admins", "shield-check"),
+    (N_("Billing accounts"), "/billing-accounts", "landmark"),
+    (N_("Billing details"), "/billing-details", "building-2"),
+    (N_("Audit log"), "/audit", "scroll-text"),
 ]
 
 
@@ -36,7 +41,7 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=16),
-            rx.text(label, size="2"),
+            rx.text(t(label), size="2"),
             spacing="3",
             align="center",
             padding_x="12px",
@@ -55,12 +60,12 @@ def _nav_item(label: str, href: str, icon: str) -> rx.Component:
 
 
 # Entries only some roles can use (the pages check the role again in the service layer).
-BILLING_ADMIN_ONLY = {"/audit"}
+BILLING_ADMIN_ONLY = {"/audit", "/people"}
 
 
 def _nav_entry(label: str, href: str, icon: str) -> rx.Component:
     item = _nav_item(label, href, icon)
-    return rx.cond(SessionState.role_label == ROLE_LABELS[Role.BILLING_ADMIN], item) if href in BILLING_ADMIN_ONLY else item
+    return rx.cond(SessionState.is_billing_admin, item) if href in BILLING_ADMIN_ONLY else item
 
 
 def sidebar() -> rx.Component:
@@ -76,12 +81,13 @@ def sidebar() -> rx.Component:
             ),
             rx.el.nav(
                 rx.vstack(*[_nav_entry(*item) for item in NAVIGATION], spacing="1", width="100%"),
-                aria_label="Main",
+                aria_label=t("Main"),
                 width="100%",
             ),
             rx.spacer(),
-            rx.link(rx.hstack(rx.icon("inbox", size=14), rx.text("Demo mailbox", size="1"), align="center",
-                              spacing="2", padding_x="12px", padding_top="24px"),
+            language_menu(padding_x="12px", padding_top="24px"),
+            rx.link(rx.hstack(rx.icon("inbox", size=14), rx.text(t("Demo mailbox"), size="1"), align="center",
+                              spacing="2", padding_x="12px", padding_top="8px"),
                     href="/mailbox", color_scheme="gray", underline="hover"),
             spacing="1",
             width="100%",
@@ -99,11 +105,11 @@ def sidebar() -> rx.Component:
     )
 
 
-def header(title: str) -> rx.Component:
+def header(title: str | rx.Var) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.text(SessionState.organisation_name, size="1", color_scheme="gray", weight="medium"),
-            rx.heading(title, size="6", as_="h1"),
+            rx.heading(tr(title), document_title(title), size="6", as_="h1"),
             spacing="0",
         ),
         rx.spacer(),
@@ -114,10 +120,10 @@ def header(title: str) -> rx.Component:
                 spacing="0",
                 align="end",
             ),
-            rx.badge(SessionState.role_label, variant="soft"),
+            rx.badge(t(SessionState.role_label), variant="soft"),
             rx.button(
                 rx.icon("log-out", size=14),
-                "Sign out",
+                t("Sign out"),
                 variant="outline",
                 color_scheme="gray",
                 size="2",
@@ -134,16 +140,18 @@ def header(title: str) -> rx.Component:
     )
 
 
-def console_page(title: str, *children: rx.Component) -> rx.Component:
+def console_page(title: str | rx.Var, *children: rx.Component, on_leave: Any = None) -> rx.Component:
     """Every signed-in page: navigation on the left, header and content on the right. Nothing is
-    shown until the session has been checked, so a signed-out visitor never sees a flash of data."""
+    shown until the session has been checked, so a signed-out visitor never sees a flash of data.
+    ``on_leave`` runs as the page is left (a state's ``leave``: its filters back to their defaults, see
+    ``SessionState._reset_vars``)."""
     return rx.cond(
         SessionState.signed_in,
         rx.hstack(
             sidebar(),
             rx.box(
                 header(title),
-                rx.el.main(*children),
+                rx.el.main(*children, **({"on_unmount": on_leave} if on_leave is not None else {})),
                 flex="1",
                 padding="28px 36px",
                 max_width="1200px",
@@ -156,12 +164,13 @@ def console_page(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
-def empty_state(icon: str, title: str, text: str) -> rx.Component:
+def empty_state(icon: str, title: str | rx.Var, text: str | rx.Var) -> rx.Component:
+    """An honest empty state; plain-string title and text are translated (mark them with ``N_``)."""
     return rx.card(
         rx.vstack(
             rx.icon(icon, size=32, color=rx.color("gray", 9)),
-            rx.heading(title, size="4", as_="h2"),
-            rx.text(text, color_scheme="gray", size="2", text_align="center", max_width="480px"),
+            rx.heading(tr(title), size="4", as_="h2"),
+            rx.text(tr(text), color_scheme="gray", size="2", text_align="center", max_width="480px"),
             align="center",
             spacing="3",
             padding="40px",
@@ -171,6 +180,7 @@ def empty_state(icon: str, title: str, text: str) -> rx.Component:
 
 
 def stat_card(label: str, value, hint=None, icon: str = "circle") -> rx.Component:
+    label = tr(label)
     items = [
         rx.hstack(
             rx.icon(icon, size=16, color=rx.color("gray", 10)),
@@ -181,5 +191,5 @@ def stat_card(label: str, value, hint=None, icon: str = "circle") -> rx.Componen
         rx.heading(value, size="6", as_="p"),
     ]
     if hint is not None:
-        items.append(rx.text(hint, size="1", color_scheme="gray"))
+        items.append(rx.text(tr(hint), size="1", color_scheme="gray"))
     return rx.card(rx.vstack(*items, spacing="2", align="start"), role="group", aria_label=label)

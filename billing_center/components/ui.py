@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from billing_center.components.i18n import t, tr
+
 # Status words -> badge colour. Sections add their own words here rather than inventing colours.
 STATUS_COLORS = {
     "active": "green",
@@ -49,7 +51,9 @@ def data_table(
     numeric: tuple[str, ...] = (),
 ) -> rx.Component:
     """A table with clear headers, an accessible caption and an honest empty state.
-    ``rows`` is a small list held in state (one page of results, never the whole set)."""
+    ``rows`` is a small list held in state (one page of results, never the whole set). Headers,
+    caption and empty text are translated here (pages mark them with ``N_``)."""
+    caption, empty_text = tr(caption), tr(empty_text)
     return rx.cond(
         rows.length() > 0,
         rx.table.root(
@@ -57,7 +61,7 @@ def data_table(
             rx.table.header(
                 rx.table.row(
                     *[
-                        rx.table.column_header_cell(h, text_align="right" if h in numeric else "left")
+                        rx.table.column_header_cell(tr(h), text_align="right" if h in numeric else "left")
                         for h in headers
                     ]
                 )
@@ -85,9 +89,9 @@ def pager(label: rx.Var | str, on_previous, on_next, has_previous: rx.Var, has_n
     return rx.hstack(
         rx.text(label, size="2", color_scheme="gray"),
         rx.spacer(),
-        rx.button(rx.icon("chevron-left", size=14), "Previous", variant="soft", color_scheme="gray",
+        rx.button(rx.icon("chevron-left", size=14), t("Previous"), variant="soft", color_scheme="gray",
                   on_click=on_previous, disabled=~has_previous),
-        rx.button("Next", rx.icon("chevron-right", size=14), variant="soft", color_scheme="gray",
+        rx.button(t("Next"), rx.icon("chevron-right", size=14), variant="soft", color_scheme="gray",
                   on_click=on_next, disabled=~has_next),
         width="100%",
         align="center",
@@ -108,12 +112,12 @@ def confirm_dialog(
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(trigger),
         rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description),
+            rx.alert_dialog.title(tr(title)),
+            rx.alert_dialog.description(tr(description)),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(
-                    rx.button(confirm_label, color_scheme="red" if danger else "indigo", on_click=on_confirm)
+                    rx.button(tr(confirm_label), color_scheme="red" if danger else "indigo", on_click=on_confirm)
                 ),
                 justify="end",
                 spacing="3",
@@ -125,3 +129,26 @@ def confirm_dialog(
 
 def field_error(message: rx.Var) -> rx.Component:
     return rx.cond(message != "", rx.text(message, color_scheme="red", size="1", role="alert"))
+
+
+def error_notice(message: rx.Var, icon: str = "circle-alert", color: str = "red") -> rx.Component:
+    """A refused action's message above the content, announced to screen readers; nothing when empty."""
+    return rx.cond(message != "", rx.callout(message, icon=icon, color_scheme=color, role="alert", width="100%"))
+
+
+def locked_notice(message: rx.Var) -> rx.Component:
+    """Why a section shows nothing to this person (their role); nothing when empty."""
+    return rx.cond(message != "", rx.callout(message, icon="lock", color_scheme="amber", width="100%"))
+
+
+def labelled_value(label: str, value, spacing: str = "1") -> rx.Component:
+    """A label above its value, a group named by the label (for screen readers and tests)."""
+    label = tr(label)
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray", weight="medium"),
+        rx.text(value, size="2"),
+        spacing=spacing,
+        align="start",
+        role="group",
+        aria_label=label,
+    )

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal, format_percent
 
-from billing_center.documents.labels import reverse_charge_text, t
+from billing_center.documents.labels import order_form_note, order_type_text, pt, reverse_charge_text, status_stamp, t
 from billing_center.documents.model import DocLine, Document, TotalRow
 from billing_center.domain.money import Money
 from billing_center.formatting import format_day, format_money, norm_locale
@@ -27,13 +27,13 @@ def rate_text(basis_points: int, locale: str) -> str:
 
 def _seller(settings: Settings, locale: str) -> list[str]:
     return [settings.seller_name, *[p.strip() for p in settings.seller_address.split(",", 1)],
-            f"{t('vat_id', locale)}: {settings.seller_vat_id}"]
+            "{}: {}".format(t("VAT number", locale), settings.seller_vat_id)]
 
 
 def _buyer(name: str, address: str, vat_id: str | None, locale: str) -> list[str]:
     lines = [name, *[p.strip() for p in address.split(",") if p.strip()]]
     if vat_id:
-        lines.append(f"{t('vat_id', locale)}: {vat_id}")
+        lines.append("{}: {}".format(t("VAT number", locale), vat_id))
     return lines
 
 
@@ -44,8 +44,8 @@ def _period(start, end, locale: str) -> str:
 
 
 def _headers(locale: str) -> tuple[str, str, str, str, str]:
-    return (f"{t('product', locale)} / {t('description', locale)}", t("quantity", locale),
-            t("unit_price", locale), t("vat_rate", locale), t("amount", locale))
+    return (" / ".join((t("Product", locale), t("Description", locale))), t("Qty", locale),
+            t("Unit price", locale), t("VAT", locale), t("Amount", locale))
 
 
 def _vat_breakdown(rows, currency: str, locale: str) -> list[TotalRow]:
@@ -58,8 +58,9 @@ def _vat_breakdown(rows, currency: str, locale: str) -> list[TotalRow]:
     for rate in sorted(per_rate):
         net, vat = per_rate[rate]
         pct = rate_text(rate, locale)
-        result.append(TotalRow(f"{t('taxable', locale)} {pct}", format_money(Money(net, currency), locale)))
-        result.append(TotalRow(f"{t('vat_at', locale)} {pct}", format_money(Money(vat, currency), locale)))
+        taxable, vat_at = t("Taxable amount at", locale), t("VAT at", locale)
+        result.append(TotalRow(f"{taxable} {pct}", format_money(Money(net, currency), locale)))
+        result.append(TotalRow(f"{vat_at} {pct}", format_money(Money(vat, currency), locale)))
     return result
 
 
@@ -69,57 +70,61 @@ def invoice_document(detail, settings: Settings | None = None) -> Document:
     loc = norm_locale(detail.locale)
     cur = detail.total.currency
     meta = [
-        (t("number", loc), detail.number),
-        (t("issue_date", loc), format_day(detail.issue_date, loc)),
-        (t("period", loc) if detail.period_start else t("supply_date", loc),
+        (t("Invoice number", loc), detail.number),
+        (t("Invoice date", loc), format_day(detail.issue_date, loc)),
+        (t("Billing period", loc) if detail.period_start else t("Date of supply", loc),
          _period(detail.period_start, detail.period_end, loc) if detail.period_start
          else format_day(detail.issue_date, loc)),
-        (t("due_date", loc), format_day(detail.due_date, loc)),
+        (pt("document", "Due date", loc), format_day(detail.due_date, loc)),
     ]
     if detail.contract_number:
-        meta.append((t("contract", loc), detail.contract_number))
+        meta.append((t("Contract", loc), detail.contract_number))
     if detail.order_number:
-        meta.append((t("order_number", loc), detail.order_number))
-    meta.append((t("payment_method", loc), _payment(detail.payment_method, loc)))
+        meta.append((pt("document", "Order number", loc), detail.order_number))
+    meta.append((t("Payment method", loc), _payment(detail.payment_method, loc)))
     if detail.previous_balance.amount_minor:
-        meta.append((t("previous_balance", loc), format_money(detail.previous_balance, loc)))
+        meta.append((t("Previous balance", loc), format_money(detail.previous_balance, loc)))
     lines = [
         DocLine(product=ln.product, description=ln.description, quantity=format_decimal(ln.quantity, locale=loc),
                 unit_price=format_money(ln.unit_price, loc), vat_rate=rate_text(ln.tax_rate_bp, loc),
                 amount=format_money(ln.amount, loc))
         for ln in detail.lines
     ]
-    totals = [TotalRow(t("subtotal", loc), format_money(detail.subtotal, loc))]
+    totals = [TotalRow(t("Subtotal", loc), format_money(detail.subtotal, loc))]
     totals += _vat_breakdown([(ln.tax_rate_bp, ln.amount.amount_minor, ln.tax.amount_minor) for ln in detail.lines],
                              cur, loc)
-    totals.append(TotalRow(t("total", loc), format_money(detail.total, loc), strong=True))
+    totals.append(TotalRow(t("Total", loc), format_money(detail.total, loc), strong=True))
     notes = [reverse_charge_text(loc)] if detail.reverse_charge else []
     return Document(
-        kind="invoice", title=t("invoice", loc), number=detail.number, locale=loc,
-        seller_heading=t("seller", loc), seller_lines=_seller(settings, loc),
-        buyer_heading=t("buyer", loc),
+        kind="invoice", title=t("Invoice", loc), number=detail.number, locale=loc,
+        seller_heading=t("Seller", loc), seller_lines=_seller(settings, loc),
+        buyer_heading=t("Customer", loc),
         buyer_lines=_buyer(detail.buyer_name, detail.buyer_address, detail.buyer_vat_id, loc),
         meta=meta, headers=_headers(loc), lines=lines, totals=totals, notes=notes,
-        stamp=t(detail.status, loc) if detail.status in ("paid", "unpaid", "overdue", "void") else "",
-        footer=f"{settings.seller_name} · {t('vat_id', loc)} {settings.seller_vat_id}",
+        stamp=status_stamp(detail.status, loc),
+        footer=_footer(settings, loc),
     )
 
 
+def _footer(settings: Settings, locale: str) -> str:
+    return "{} · {} {}".format(settings.seller_name, t("VAT number", locale), settings.seller_vat_id)
+
+
 def _payment(label: str, loc: str) -> str:
-    return t("invoice_payment", loc) if label in ("", "Invoice") else label
+    return t("Invoice", loc) if label in ("", "Invoice") else label
 
 
 def credit_note_document(note, invoice, lines, settings: Settings | None = None) -> Document:
-    """``note`` a CreditNote, ``invoice`` its Invoice, ``lines`` CreditNoteLineView rows. Amounts are
+    """``note`` a CreditNote, ``invoice`` its Invoice, ``lines`` PricedLine rows. Amounts are
     printed negative: a credit note reduces what the customer owes."""
     settings = settings or get_settings()
     loc = norm_locale(invoice.locale)
     cur = note.currency
     meta = [
-        (t("cn_number", loc), note.number),
-        (t("cn_date", loc), format_day(note.issue_date, loc)),
-        (t("refers_to", loc), f"{invoice.number} ({format_day(invoice.issue_date, loc)})"),
-        (t("supply_date", loc), _period(invoice.period_start, invoice.period_end, loc) if invoice.period_start
+        (t("Credit note number", loc), note.number),
+        (t("Credit note date", loc), format_day(note.issue_date, loc)),
+        (t("Corrects invoice", loc), f"{invoice.number} ({format_day(invoice.issue_date, loc)})"),
+        (t("Date of supply", loc), _period(invoice.period_start, invoice.period_end, loc) if invoice.period_start
          else format_day(invoice.issue_date, loc)),
     ]
     doc_lines = [
@@ -128,20 +133,21 @@ def credit_note_document(note, invoice, lines, settings: Settings | None = None)
                 amount=format_money(-ln.amount, loc))
         for ln in lines
     ]
-    totals = [TotalRow(t("subtotal", loc), format_money(Money(-int(note.subtotal_minor), cur), loc))]
+    totals = [TotalRow(t("Subtotal", loc), format_money(Money(-int(note.subtotal_minor), cur), loc))]
     totals += _vat_breakdown([(ln.tax_rate_bp, -ln.amount.amount_minor, -ln.tax.amount_minor) for ln in lines],
                              cur, loc)
-    totals.append(TotalRow(t("total_credit", loc), format_money(Money(-int(note.total_minor), cur), loc), strong=True))
-    notes = [f"{t('reason', loc)}: {note.reason}"]
+    totals.append(TotalRow(t("Total credited", loc), format_money(Money(-int(note.total_minor), cur), loc),
+                           strong=True))
+    notes = ["{}: {}".format(t("Reason", loc), note.reason)]
     if invoice.reverse_charge:
         notes.append(reverse_charge_text(loc))
     return Document(
-        kind="credit_note", title=t("credit_note", loc), number=note.number, locale=loc,
-        seller_heading=t("seller", loc), seller_lines=_seller(settings, loc),
-        buyer_heading=t("buyer", loc),
+        kind="credit_note", title=t("Credit note", loc), number=note.number, locale=loc,
+        seller_heading=t("Seller", loc), seller_lines=_seller(settings, loc),
+        buyer_heading=t("Customer", loc),
         buyer_lines=_buyer(invoice.buyer_name, invoice.buyer_address, invoice.buyer_vat_id, loc),
         meta=meta, headers=_headers(loc), lines=doc_lines, totals=totals, notes=notes,
-        footer=f"{settings.seller_name} · {t('vat_id', loc)} {settings.seller_vat_id}",
+        footer=_footer(settings, loc),
     )
 
 
@@ -153,23 +159,23 @@ def order_form_document(order, contract, organisation, product_name: str, paymen
     cur = order.currency
     number = order.order_form_number or order.number
     meta = [
-        (t("order_form_number", loc), number),
-        (t("order_number", loc), order.number),
-        (t("order_date", loc), format_day(order.created_at.date() if order.created_at else order.start_date, loc)),
-        (t("order_type", loc), t(order.type, loc) if order.type in ("buy", "renew", "add_on") else order.type),
-        (t("term", loc), _period(order.start_date, order.end_date, loc)),
-        (t("payment_method", loc), _payment(payment_label, loc)),
+        (t("Order form number", loc), number),
+        (pt("document", "Order number", loc), order.number),
+        (t("Order date", loc), format_day(order.created_at.date() if order.created_at else order.start_date, loc)),
+        (t("Order type", loc), order_type_text(order.type, loc)),
+        (t("Term", loc), _period(order.start_date, order.end_date, loc)),
+        (t("Payment method", loc), _payment(payment_label, loc)),
     ]
     if contract is not None:
-        meta.append((t("contract", loc), contract.number))
+        meta.append((t("Contract", loc), contract.number))
         if contract.po_number:
-            meta.append((t("po_number", loc), contract.po_number))
+            meta.append((pt("document", "PO number", loc), contract.po_number))
     quantity = order.seats or 1
     unit = Money(int(order.unit_price_minor), cur) if order.seats else Money(int(order.total_minor), cur)
     description = f"{format_day(order.start_date, loc)} – {format_day(order.end_date, loc)}"
     if order.seats and order.unit_price_minor and order.total_minor != order.seats * order.unit_price_minor:
         months = round(order.total_minor / (order.seats * order.unit_price_minor))
-        description += f" · {months} {t('months', loc)}"
+        description += " · {} {}".format(months, t("months", loc))
         unit = Money(int(order.total_minor) // order.seats, cur) if order.total_minor % order.seats == 0 else unit
     lines = [DocLine(product=product_name, description=description, quantity=format_decimal(quantity, locale=loc),
                      unit_price=format_money(unit, loc), vat_rate="", amount=format_money(Money(int(order.total_minor),
@@ -178,12 +184,12 @@ def order_form_document(order, contract, organisation, product_name: str, paymen
         p for p in (organisation.address_line, f"{organisation.postal_code} {organisation.city}".strip(),
                     organisation.country) if p)
     return Document(
-        kind="order_form", title=t("order_form", loc), number=number, locale=loc,
-        seller_heading=t("seller", loc), seller_lines=_seller(settings, loc),
-        buyer_heading=t("buyer", loc), buyer_lines=_buyer(organisation.name, address, organisation.vat_id, loc),
+        kind="order_form", title=t("Order form", loc), number=number, locale=loc,
+        seller_heading=t("Seller", loc), seller_lines=_seller(settings, loc),
+        buyer_heading=t("Customer", loc), buyer_lines=_buyer(organisation.name, address, organisation.vat_id, loc),
         meta=meta, headers=_headers(loc), lines=lines,
-        totals=[TotalRow(t("subtotal", loc), format_money(Money(int(order.total_minor), cur), loc), strong=True)],
-        notes=[t("order_form_note", loc)] + ([contract.subscription_terms] if contract and
+        totals=[TotalRow(t("Subtotal", loc), format_money(Money(int(order.total_minor), cur), loc), strong=True)],
+        notes=[order_form_note(loc)] + ([contract.subscription_terms] if contract and
                                             contract.subscription_terms else []),
-        footer=f"{settings.seller_name} · {t('vat_id', loc)} {settings.seller_vat_id}",
+        footer=_footer(settings, loc),
     )

@@ -10,6 +10,9 @@ about 0.6 s a document. Here:
 - so most documents embed byte-identical font objects, which ``_Producer`` (fpdf2's documented
   ``output_producer_class`` hook) takes from a per-process cache, keyed by the exact glyph map;
 - lines are drawn with plain cells, not the ``table()`` helper, which costs several times more.
+
+This relies on fpdf2 internals; tests/unit/test_pdf_fpdf2_internals.py pins each one, so an fpdf2
+upgrade that changes them fails loudly and says what to check.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from pathlib import Path
 
 from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.enums import OutputIntentSubType
 from fpdf.fonts import SubsetMap
-from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont
+from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, PDFICCProfile
 from fpdf.syntax import Name, PDFArray, PDFContentStream
+from fpdf.util import builtin_srgb2014_bytes
 
 from billing_center.documents.labels import t
 from billing_center.documents.model import Document
@@ -65,7 +70,8 @@ class _Pdf(FPDF):
         self.set_y(-15)
         self.set_font(FAMILY, "", 7.5)
         self.set_text_color(*MUTED)
-        text = f"{self.doc.footer}    {t('page', self.doc.locale)} {self.page_no()}/{{nb}}"
+        page = t("Page", self.doc.locale)
+        text = f"{self.doc.footer}    {page} {self.page_no()}/{{nb}}"
         self.cell(0, 5, text, align="C")
 
 
@@ -80,7 +86,8 @@ def _reduced_font(source: Path) -> Path:
     once per machine to a cache folder. fpdf2 subsets the font of every document it writes; starting
     from ~1,400 glyphs instead of ~6,000 (and no GSUB/GPOS) makes that many times cheaper."""
     stat = source.stat()
-    target = Path(tempfile.gettempdir()) / "billing-center-fonts" / f"{source.stem}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
+    cache = Path(tempfile.gettempdir()) / "billing-center-fonts"
+    target = cache / f"{source.stem}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
     if target.exists():
         return target
     from fontTools import subset as ftsubset
@@ -142,6 +149,7 @@ class _FontStore:
         return entry
 
     def _make(self, font, items) -> _Embedding:
+        # fpdf2 internals (no public API does this): pinned by tests/unit/test_pdf_fpdf2_internals.py
         from fontTools import subset as ftsubset
         from fpdf.output import _build_cmap_blocks, _tt_font_widths
 
@@ -271,8 +279,20 @@ def _add_fonts(pdf: FPDF) -> None:
         pdf.fonts[key] = font
 
 
-def render(doc: Document) -> bytes:
+def _srgb_output_intent(pdf: FPDF) -> None:
+    """The sRGB output intent PDF/A asks for (the colours here are DeviceRGB), with fpdf2's own profile."""
+    pdf.add_output_intent(OutputIntentSubType.PDFA, output_condition_identifier="sRGB",
+                          output_condition="IEC 61966-2-1:1999", registry_name="http://www.color.org",
+                          dest_output_profile=PDFICCProfile(contents=builtin_srgb2014_bytes(), n=3,
+                                                            alternate="DeviceRGB"),
+                          info="sRGB2014 (v2)")
+
+
+def render(doc: Document, *, pdfa: bool = False) -> bytes:
+    """The document as PDF; ``pdfa`` adds the output intent of a PDF/A file (e-invoices, issue 12)."""
     pdf = _Pdf(doc)
+    if pdfa:
+        _srgb_output_intent(pdf)
     pdf.alias_nb_pages()
     pdf.add_page()
     _heading(pdf, doc)

@@ -1,4 +1,4 @@
-"""Closed vocabularies of the domain, named in the customer's words (DOMAIN.md ids in comments)."""
+"""Closed vocabularies of the domain, named in the customer's words (docs/rules.md ids in comments)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,19 @@ class OrderStatus(StrEnum):  # R-ORD-4
     SUSPENDED = "suspended"
     CANCELLATION_STARTED = "cancellation_started"
     CANCELLED = "cancelled"
+
+
+class BillingFrequency(StrEnum):  # R-CON-3 (annual_prepaid: seat orders, R-ORD-1)
+    ANNUAL = "annual"
+    QUARTERLY = "quarterly"
+    MONTHLY = "monthly"
+    ANNUAL_PREPAID = "annual_prepaid"
+
+
+class PaymentTerms(StrEnum):  # R-CON-3
+    DUE_ON_RECEIPT = "due_on_receipt"
+    NET_30 = "net_30"
+    NET_60 = "net_60"
 
 
 class PaymentKind(StrEnum):
@@ -93,6 +106,13 @@ class UsageKind(StrEnum):  # R-MAU-2
     NOTE = "note"
     SOCIAL_POST = "social_post"
     APPROVAL = "approval"
+
+
+class MauMonthState(StrEnum):  # R-MAU-1: a month of an MAU period
+    CLOSED = "closed"  # takes no more events
+    OPEN = "open"  # ended, still takes late events
+    CURRENT = "current"
+    FUTURE = "future"
 
 
 class EmailStatus(StrEnum):

@@ -24,7 +24,7 @@ def exponent(currency: str) -> int:
 def check_currency(currency: str) -> str:
     code = (currency or "").upper()
     if code not in _KNOWN:
-        raise ValidationFailed("currency", f"Unknown currency {currency!r}.")
+        raise ValidationFailed("currency", "Unknown currency {currency}.", currency=repr(currency))
     return code
 
 
@@ -59,7 +59,7 @@ class Money:
         exp = exponent(currency)
         scaled = value.scaleb(exp)
         if scaled != scaled.to_integral_value():
-            raise ValidationFailed("amount", f"{currency} has {exp} decimals at most.")
+            raise ValidationFailed("amount", "{currency} has {count} decimals at most.", currency=currency, count=exp)
         return cls(int(scaled), currency)
 
     # arithmetic -------------------------------------------------------------------

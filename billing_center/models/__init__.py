@@ -20,6 +20,7 @@ from billing_center.models.commerce import (
     LicenceAssignment,
     Order,
     Product,
+    SelfServiceProduct,
     Subscription,
     UsageEvent,
 )
@@ -29,8 +30,10 @@ from billing_center.models.organisations import (
     ContractAdmin,
     Organisation,
     Person,
+    SessionTicket,
     UserSession,
 )
+from billing_center.models.usage import MauPeriod, UsageApiKey, UsageMonth
 
 __all__ = [
     "AccessAttempt",
@@ -47,6 +50,7 @@ __all__ = [
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
+    "MauPeriod",
     "LicenceAssignment",
     "NumberSeries",
     "Order",
@@ -56,7 +60,11 @@ __all__ = [
     "PaymentMethod",
     "Person",
     "Product",
+    "SelfServiceProduct",
     "Subscription",
+    "UsageApiKey",
     "UsageEvent",
+    "UsageMonth",
+    "SessionTicket",
     "UserSession",
 ]

@@ -38,3 +38,6 @@ class OutgoingEmail(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=500)
     created_at: datetime = created_at_field()
     sent_at: datetime | None = None
+    # Delivery attempts over SMTP, and when a failed message is tried again (services/recovery.py).
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_attempt_at: datetime | None = None

@@ -65,6 +65,10 @@ class Invoice(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("series", "sequence"),
         Index("ix_invoice_org_issue", "organisation_id", "issue_date", "id"),
+        # Issue 13: Overview's unpaid and overdue figures and the status filters seek (org, status, due);
+        # counting a period (any status filter) reads (org, issue date, status, due) without visiting the rows.
+        Index("ix_invoice_org_status_due", "organisation_id", "status", "due_date"),
+        Index("ix_invoice_org_issue_status", "organisation_id", "issue_date", "status", "due_date"),
     )
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, String, Text
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from billing_center.models.base import code_field, created_at_field, currency_field, money_field
@@ -64,7 +64,7 @@ class Subscription(SQLModel, table=True):
     currency: str = currency_field()
     term_months: int = 12
     start_date: date
-    renews_on: date  # end of the current term
+    renews_on: date = Field(index=True)  # end of the current term
     auto_renew: bool = True
     billing_frequency: str = Field(default="annual_prepaid", max_length=20)
     payment_kind: str = code_field("card")  # PaymentKind
@@ -75,6 +75,10 @@ class Subscription(SQLModel, table=True):
     cancel_feedback: str | None = Field(default=None, max_length=2000)
     cancelled_at: datetime | None = None
     created_at: datetime = created_at_field()
+    # Issue 8: a decrease that waits for the renewal (R-LIC-1), and the dunning of a declined renewal (R-ORD-4).
+    scheduled_quantity: int | None = None
+    dunning_attempts: int = 0
+    next_retry_on: date | None = None
 
 
 class Order(SQLModel, table=True):
@@ -108,7 +112,9 @@ class Order(SQLModel, table=True):
 class LicenceAssignment(SQLModel, table=True):
     """R-LIC-2. A revoked assignment keeps its row (revoked_at) for the audit trail."""
 
-    __table_args__ = (Index("ix_assignment_sub_person", "subscription_id", "person_id"),)
+    __table_args__ = (Index("ix_assignment_sub_person", "subscription_id", "person_id"),
+                      Index("ix_assignment_person_live", "person_id", "revoked_at"),
+                      Index("ix_assignment_sub_live", "subscription_id", "revoked_at"))
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     subscription_id: int = Field(foreign_key="subscription.id")
@@ -116,6 +122,18 @@ class LicenceAssignment(SQLModel, table=True):
     assigned_by_id: int | None = Field(default=None, foreign_key="person.id")
     assigned_at: datetime = created_at_field()
     revoked_at: datetime | None = None
+
+
+class SelfServiceProduct(SQLModel, table=True):
+    """R-SS-1: whether the organisation's members may buy a product themselves (no row: allowed)."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "product_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    product_id: int = Field(foreign_key="product.id")
+    allowed: bool = True
+    changed_by_id: int | None = Field(default=None, foreign_key="person.id")
+    changed_at: datetime = created_at_field()
 
 
 class ActivationKey(SQLModel, table=True):
@@ -135,9 +153,11 @@ class ActivationKey(SQLModel, table=True):
 class UsageEvent(SQLModel, table=True):
     """R-MAU-2: one learning activity of a person; monthly active users are counted from these."""
 
-    __table_args__ = (Index("ix_usage_org_time", "organisation_id", "occurred_at"),)
+    __table_args__ = (Index("ix_usage_org_time", "organisation_id", "occurred_at"),
+                      UniqueConstraint("organisation_id", "event_id", name="uq_usage_event_id"))
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id")
+    event_id: str | None = Field(default=None, max_length=100)  # the sender's id: each counts once
     person_id: int = Field(foreign_key="person.id")
     subscription_id: int | None = Field(default=None, foreign_key="subscription.id")
     kind: str = code_field("course")  # UsageKind
@@ -168,6 +188,7 @@ __all__ = [
     "LicenceAssignment",
     "Order",
     "Product",
+    "SelfServiceProduct",
     "Subscription",
     "UsageEvent",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from billing_center.domain import clock
@@ -19,17 +19,24 @@ class Organisation(SQLModel, table=True):
     trial_ends_on: date | None = None
     locale: str = Field(default="en", max_length=5)  # document and display locale: nl, fr, en
     currency: str = Field(default="EUR", max_length=3)
+    timezone: str = Field(default="UTC", max_length=64)  # IANA name; MAU months follow it (R-MAU-1)
     vat_id: str | None = Field(default=None, max_length=32)
     address_line: str = Field(default="", max_length=200)
     postal_code: str = Field(default="", max_length=20)
     city: str = Field(default="", max_length=100)
     country: str = Field(default="NL", max_length=2)
+    # Where e-invoices reach the organisation over Peppol (issue 12): an EAS scheme such as 0208 (the
+    # Belgian enterprise number) and the id; both empty: derived from the VAT id.
+    peppol_scheme: str = Field(default="", max_length=4)
+    peppol_id: str = Field(default="", max_length=50)
     is_vendor: bool = False  # the vendor's own organisation, home of support agents
     deactivated_at: datetime | None = None
     created_at: datetime = created_at_field()
 
 
 class Person(SQLModel, table=True):
+    # The members directory and the licence holders list page through people by name (issue 9).
+    __table_args__ = (Index("ix_person_org_name", "organisation_id", "full_name", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
@@ -40,8 +47,10 @@ class Person(SQLModel, table=True):
     is_primary_contact: bool = False
     is_billing_contact: bool = False
     has_billing_access: bool = False  # R-ACT-3: already manages users/licences
-    locale: str = Field(default="en", max_length=5)
+    locale: str = Field(default="en", max_length=5)  # formatting of dates and amounts
+    language: str | None = Field(default=None, max_length=5)  # the console's language, chosen by the person
     last_sign_in_at: datetime | None = None
+    removed_at: datetime | None = None  # removed from the members directory (issue 9); rows stay for the audit trail
     created_at: datetime = created_at_field()
 
 
@@ -56,6 +65,17 @@ class UserSession(SQLModel, table=True):
     expires_at: datetime  # absolute expiry
     ip: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=300)
+
+
+class SessionTicket(SQLModel, table=True):
+    """A sign-in on the websocket, waiting to become a session cookie (issue 15). The browser takes the
+    ticket to an HTTP endpoint within seconds, once; that response sets the cookie. Stored as a hash only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    ticket_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = created_at_field()
+    expires_at: datetime
 
 
 class AccessAttempt(SQLModel, table=True):

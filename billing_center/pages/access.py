@@ -4,86 +4,85 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import labelled_input, public_card
+from billing_center.components.forms import labelled_input, public_card, public_heading, submit_button, submit_form
+from billing_center.components.i18n import t
+from billing_center.components.ui import error_notice
+from billing_center.i18n import N_
 from billing_center.states.access import AccessState
 
 
 def _form() -> rx.Component:
     proof = AccessState.step == "proof"
-    return rx.form(
+    return submit_form(
         rx.vstack(
-            labelled_input("Work e-mail", "email", AccessState.email_error, kind="email", autocomplete="email",
+            labelled_input(N_("Work e-mail"), "email", AccessState.email_error, kind="email", autocomplete="email",
                            default_value=AccessState.email, required=True,
-                           placeholder="name@company.com"),
+                           placeholder=t("name@company.com")),
             rx.cond(
                 proof,
                 rx.vstack(
                     rx.callout(
-                        "We need to check that you have access to this billing account. Enter the number of an "
-                        "order or an invoice and its subtotal or total, as printed on the document.",
+                        t("We need to check that you have access to this billing account. Enter the number of an "
+                        "order or an invoice and its subtotal or total, as printed on the document."),
                         icon="info", color_scheme="blue", width="100%",
                     ),
-                    labelled_input("Order or invoice number", "reference", AccessState.reference_error,
-                                   placeholder="FL123133-2 or INV1238"),
-                    labelled_input("Subtotal or total", "amount", AccessState.amount_error, input_mode="decimal",
+                    labelled_input(N_("Order or invoice number"), "reference", AccessState.reference_error,
+                                   placeholder=t("FL123133-2 or INV1238")),
+                    labelled_input(N_("Subtotal or total"), "amount", AccessState.amount_error, input_mode="decimal",
                                    placeholder="6000.00",
-                                   hint="As printed on the order or invoice, for example 6000.00."),
+                                   hint=N_("As printed on the order or invoice, for example 6000.00.")),
                     spacing="4",
                     width="100%",
                 ),
             ),
-            rx.button(rx.cond(proof, "Verify and continue", "Continue"), type="submit", size="3", width="100%",
-                      loading=~AccessState.is_hydrated),
+            submit_button(rx.cond(proof, t("Verify and continue"), t("Continue")), size="3", width="100%"),
             spacing="4",
             width="100%",
         ),
         on_submit=AccessState.submit,
-        reset_on_submit=False,
-        width="100%",
     )
 
 
 def access_page() -> rx.Component:
     return public_card(
-        rx.heading("Access billing", size="6", as_="h1"),
-        rx.cond(
-            AccessState.error != "",
-            rx.callout(AccessState.error, icon="circle-alert", color_scheme="red", role="alert", width="100%"),
-        ),
-        rx.match(
+        public_heading(N_("Access billing")),
+        error_notice(AccessState.error),
+        # Leaving the page (a link, the browser's back) starts the next visit of this tab afresh: it
+        # would otherwise show the last visit's step until its load ran, and take what is typed there.
+        rx.box(rx.match(
             AccessState.step,
             ("sent", rx.vstack(
                 rx.callout(
-                    rx.text("Check your mailbox. We sent an e-mail to ", rx.text.strong(AccessState.email),
-                            " with a link to activate your account. The link works once and expires in 48 hours."),
+                    rx.text(t("Check your mailbox. We sent an e-mail to "), rx.text.strong(AccessState.email),
+                            t(" with a link to activate your account. The link works once and expires in 48 hours.")),
                     icon="mail-check", color_scheme="green", role="status", width="100%",
                 ),
                 rx.cond(AccessState.demo_mailbox,
-                        rx.link(rx.button(rx.icon("inbox", size=16), "Open the demo mailbox", variant="soft",
+                        rx.link(rx.button(rx.icon("inbox", size=16), t("Open the demo mailbox"), variant="soft",
                                           width="100%"), href="/mailbox", width="100%")),
-                rx.button("Use another e-mail address", variant="ghost", on_click=AccessState.start_over),
+                rx.button(t("Use another e-mail address"), variant="ghost", on_click=AccessState.start_over),
                 spacing="3", width="100%",
             )),
             ("has_access", rx.vstack(
                 rx.callout(
                     rx.text(rx.text.strong(AccessState.email),
-                            " already has access to billing. Sign in with your password."),
+                            t(" already has access to billing. Sign in with your password.")),
                     icon="badge-check", color_scheme="blue", role="status", width="100%",
                 ),
-                rx.link(rx.button("Sign in", size="3", width="100%"), href="/sign-in", width="100%"),
+                rx.link(rx.button(t("Sign in"), size="3", width="100%"), href="/sign-in", width="100%"),
                 spacing="3", width="100%",
             )),
             rx.vstack(
-                rx.text("Start with your work e-mail address. Primary and billing contacts receive an e-mail "
-                        "at once; anyone else confirms an order or invoice first.", color_scheme="gray", size="2"),
+                rx.text(t("Start with your work e-mail address. Primary and billing contacts receive an e-mail "
+                        "at once; anyone else confirms an order or invoice first."), color_scheme="gray", size="2"),
                 _form(),
                 spacing="4", width="100%",
             ),
-        ),
+        ), on_unmount=AccessState.leave, width="100%"),
         rx.hstack(
-            rx.link("Back to sign in", href="/sign-in", size="2"),
+            rx.link(t("Back to sign in"), href="/sign-in", size="2"),
             rx.spacer(),
-            rx.link("Demo mailbox", href="/mailbox", size="2"),
+            rx.link(t("Demo mailbox"), href="/mailbox", size="2"),
             width="100%",
         ),
     )

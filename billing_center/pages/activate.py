@@ -4,36 +4,40 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import labelled_input, public_card
+from billing_center.components.forms import labelled_input, public_card, public_heading, submit_button, submit_form
+from billing_center.components.i18n import t
+from billing_center.components.ui import error_notice
+from billing_center.i18n import N_
 from billing_center.services.activation import MIN_PASSWORD
 from billing_center.states.activate import ActivateState
 
 
 def _who() -> rx.Component:
-    return rx.text("This link gives ", rx.text.strong(ActivateState.link_email), " access to ",
+    return rx.text(t("This link gives "), rx.text.strong(ActivateState.link_email), t(" access to "),
                    ActivateState.link_what, ".", size="2", color_scheme="gray")
 
 
 def _sign_up() -> rx.Component:
     return rx.vstack(
-        rx.heading("Create your account", size="6", as_="h1"),
+        public_heading(N_("Create your account")),
         _who(),
-        rx.form(
+        submit_form(
             rx.vstack(
                 rx.el.input(type="email", name="username", value=ActivateState.link_email, read_only=True,
                             auto_complete="username", hidden=True),
                 rx.cond(ActivateState.needs_name,
-                        labelled_input("Full name", "full_name", ActivateState.full_name_error,
+                        labelled_input(N_("Full name"), "full_name", ActivateState.full_name_error,
                                        autocomplete="name", required=True)),
-                labelled_input("New password", "password", ActivateState.password_error, kind="password",
-                               autocomplete="new-password", hint=f"At least {MIN_PASSWORD} characters.",
+                labelled_input(N_("New password"), "password", ActivateState.password_error, kind="password",
+                               autocomplete="new-password",
+                               hint=t(N_("At least {count} characters.")).replace("{count}", str(MIN_PASSWORD)),
                                required=True),
-                labelled_input("Repeat the password", "password_again", ActivateState.password_again_error,
+                labelled_input(N_("Repeat the password"), "password_again", ActivateState.password_again_error,
                                kind="password", autocomplete="new-password", required=True),
-                rx.button("Create account", type="submit", size="3", width="100%"),
+                submit_button(t("Create account"), size="3", width="100%"),
                 spacing="4", width="100%",
             ),
-            on_submit=ActivateState.sign_up, reset_on_submit=False, width="100%",
+            on_submit=ActivateState.sign_up,
         ),
         spacing="4", width="100%",
     )
@@ -41,23 +45,23 @@ def _sign_up() -> rx.Component:
 
 def _sign_in() -> rx.Component:
     return rx.vstack(
-        rx.heading("Sign in to continue", size="6", as_="h1"),
+        public_heading(N_("Sign in to continue")),
         _who(),
-        rx.form(
+        submit_form(
             rx.vstack(
                 rx.vstack(
-                    rx.text("Work e-mail", size="2", weight="medium"),
+                    rx.text(t("Work e-mail"), size="2", weight="medium"),
                     rx.text(ActivateState.link_email, size="3"),
                     spacing="1", width="100%",
                 ),
                 rx.el.input(type="email", name="username", value=ActivateState.link_email, read_only=True,
                             auto_complete="username", hidden=True),
-                labelled_input("Password", "password", ActivateState.password_error, kind="password",
+                labelled_input(N_("Password"), "password", ActivateState.password_error, kind="password",
                                autocomplete="current-password", required=True),
-                rx.button("Sign in", type="submit", size="3", width="100%"),
+                submit_button(t("Sign in"), size="3", width="100%"),
                 spacing="4", width="100%",
             ),
-            on_submit=ActivateState.sign_in, reset_on_submit=False, width="100%",
+            on_submit=ActivateState.sign_in,
         ),
         spacing="4", width="100%",
     )
@@ -65,13 +69,13 @@ def _sign_in() -> rx.Component:
 
 def _accept() -> rx.Component:
     return rx.vstack(
-        rx.heading("Accept and continue", size="6", as_="h1"),
-        rx.text("You are signed in as ", rx.text.strong(ActivateState.person_name), " (",
+        public_heading(N_("Accept and continue")),
+        rx.text(t("You are signed in as "), rx.text.strong(ActivateState.person_name), " (",
                 ActivateState.link_email, ")."),
-        rx.callout(rx.text("Accepting gives you access to ", ActivateState.link_what,
-                           ": its contracts, orders and invoices as your role allows."),
+        rx.callout(rx.text(t("Accepting gives you access to "), ActivateState.link_what,
+                           t(": its contracts, orders and invoices as your role allows.")),
                    icon="shield-check", color_scheme="blue", width="100%"),
-        rx.button("Accept and continue", size="3", width="100%", on_click=ActivateState.accept,
+        rx.button(t("Accept and continue"), size="3", width="100%", on_click=ActivateState.accept,
                   loading=ActivateState.busy),
         spacing="4", width="100%",
     )
@@ -79,31 +83,28 @@ def _accept() -> rx.Component:
 
 def _other_person() -> rx.Component:
     return rx.vstack(
-        rx.heading("This link is for someone else", size="6", as_="h1"),
-        rx.callout(rx.text("You are signed in as ", rx.text.strong(ActivateState.person_email),
-                           ", but this link is for ", rx.text.strong(ActivateState.link_email), "."),
+        public_heading(N_("This link is for someone else")),
+        rx.callout(rx.text(t("You are signed in as "), rx.text.strong(ActivateState.person_email),
+                           t(", but this link is for "), rx.text.strong(ActivateState.link_email), "."),
                    icon="triangle-alert", color_scheme="amber", width="100%"),
-        rx.button("Sign out and continue", size="3", width="100%", on_click=ActivateState.switch_account),
-        rx.link("Keep working as yourself", href="/", size="2"),
+        rx.button(t("Sign out and continue"), size="3", width="100%", on_click=ActivateState.switch_account),
+        rx.link(t("Keep working as yourself"), href="/", size="2"),
         spacing="4", width="100%",
     )
 
 
 def _invalid() -> rx.Component:
     return rx.vstack(
-        rx.heading("Link not valid", size="6", as_="h1"),
+        public_heading(N_("Link not valid")),
         rx.callout(ActivateState.error, icon="circle-alert", color_scheme="red", role="alert", width="100%"),
-        rx.link(rx.button("Ask for a new link", size="3", width="100%"), href="/access", width="100%"),
+        rx.link(rx.button(t("Ask for a new link"), size="3", width="100%"), href="/access", width="100%"),
         spacing="4", width="100%",
     )
 
 
 def activate_page() -> rx.Component:
     return public_card(
-        rx.cond(
-            (ActivateState.error != "") & (ActivateState.step != "invalid"),
-            rx.callout(ActivateState.error, icon="circle-alert", color_scheme="red", role="alert", width="100%"),
-        ),
+        rx.cond(ActivateState.step != "invalid", error_notice(ActivateState.error)),
         rx.match(
             ActivateState.step,
             ("invalid", _invalid()),
@@ -113,5 +114,5 @@ def activate_page() -> rx.Component:
             ("other_person", _other_person()),
             rx.center(rx.spinner(size="3"), padding="32px", width="100%"),
         ),
-        rx.link("Back to sign in", href="/sign-in", size="2"),
+        rx.link(t("Back to sign in"), href="/sign-in", size="2"),
     )

@@ -4,35 +4,38 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.forms import submit_button, submit_form
+from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
 from billing_center.components.ui import confirm_dialog, data_table, status_badge
+from billing_center.i18n import N_
 from billing_center.states.admins import AdminsState
 
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(row["email"]),
-        rx.table.cell(row["name"]),
-        rx.table.cell(status_badge(row["state"], row["color"])),
-        rx.table.cell(row["invited"]),
-        rx.table.cell(row["last_sent"]),
+        rx.table.row_header_cell(row.email),
+        rx.table.cell(row.name),
+        rx.table.cell(status_badge(row.state, row.color)),
+        rx.table.cell(row.invited),
+        rx.table.cell(row.last_sent),
         rx.table.cell(
             rx.hstack(
                 rx.cond(
-                    row["can_resend"] == "yes",
-                    rx.button(rx.icon("send", size=14), "Resend invitation", size="1", variant="soft",
-                              on_click=AdminsState.resend(row["id"]), aria_label="Resend invitation to " + row["email"]),
+                    row.can_resend,
+                    rx.button(rx.icon("send", size=14), t("Resend invitation"), size="1", variant="soft",
+                              on_click=AdminsState.resend(row.id), aria_label=t("Resend invitation to ") + row.email),
                 ),
                 rx.cond(
-                    row["can_remove"] == "yes",
+                    row.can_remove,
                     confirm_dialog(
-                        trigger=rx.button(rx.icon("user-minus", size=14), "Remove", size="1", variant="soft",
-                                          color_scheme="red", aria_label="Remove " + row["email"]),
-                        title="Remove this admin?",
-                        description=rx.text(row["email"], " loses access to contract ", AdminsState.contract,
-                                            ", its orders and its invoices. Open invitation links stop working."),
-                        confirm_label="Remove",
-                        on_confirm=AdminsState.remove(row["id"]),
+                        trigger=rx.button(rx.icon("user-minus", size=14), t("Remove"), size="1", variant="soft",
+                                          color_scheme="red", aria_label=t("Remove ") + row.email),
+                        title=N_("Remove this admin?"),
+                        description=rx.text(row.email, t(" loses access to contract "), AdminsState.contract,
+                                            t(", its orders and its invoices. Open invitation links stop working.")),
+                        confirm_label=N_("Remove"),
+                        on_confirm=AdminsState.remove(row.id),
                     ),
                 ),
                 spacing="2",
@@ -44,27 +47,25 @@ def _row(row: rx.Var) -> rx.Component:
 
 def _invite_form() -> rx.Component:
     return rx.card(
-        rx.form(
+        submit_form(
             rx.vstack(
-                rx.heading("Invite admins", size="4", as_="h2"),
-                rx.el.label("E-mail addresses", html_for="emails", style={"fontSize": "14px", "fontWeight": 500}),
-                rx.text_area(id="emails", name="emails", placeholder="name@company.com, other@company.com",
+                rx.heading(t("Invite admins"), size="4", as_="h2"),
+                rx.el.label(t("E-mail addresses"), html_for="emails", style={"fontSize": "14px", "fontWeight": 500}),
+                rx.text_area(id="emails", name="emails", placeholder=t("name@company.com, other@company.com"),
                              rows="3", width="100%",
                              aria_invalid=rx.cond(AdminsState.emails_error != "", "true", "false"),
                              aria_describedby="emails-error"),
-                rx.text("Separate addresses with commas or new lines; at most 20 at a time. Each one gets an "
-                        "invitation link that works once.", size="1", color_scheme="gray"),
+                rx.text(t("Separate addresses with commas or new lines; at most 20 at a time. Each one gets an "
+                        "invitation link that works once."), size="1", color_scheme="gray"),
                 rx.cond(AdminsState.emails_error != "",
                         rx.text(AdminsState.emails_error, id="emails-error", color_scheme="red", size="2",
                                 role="alert")),
-                rx.button(rx.icon("user-plus", size=16), "Invite admins", type="submit"),
+                submit_button(rx.icon("user-plus", size=16), t("Invite admins")),
                 spacing="2",
                 width="100%",
                 align="start",
             ),
             on_submit=AdminsState.invite,
-            reset_on_submit=False,
-            width="100%",
         ),
         width="100%",
     )
@@ -73,22 +74,24 @@ def _invite_form() -> rx.Component:
 def _content() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.el.label("Contract", html_for="contract", style={"fontSize": "14px", "fontWeight": 500}),
+            rx.el.label(t("Contract"), html_for="contract", style={"fontSize": "14px", "fontWeight": 500}),
             rx.select(AdminsState.contracts, value=AdminsState.contract, on_change=AdminsState.choose_contract,
-                      id="contract", aria_label="Contract"),
-            rx.text("Admins of a contract see that contract, its orders and its invoices.", size="2",
+                      id="contract", aria_label=t("Contract")),
+            rx.text(t("Admins of a contract see that contract, its orders and its invoices."), size="2",
                     color_scheme="gray"),
             align="center",
             spacing="3",
         ),
         rx.cond(
             AdminsState.not_found,
-            rx.callout("No such contract. Choose one of your contracts above.", icon="circle-alert",
+            rx.callout(t("No such contract. Choose one of your contracts above."), icon="circle-alert",
                        color_scheme="red", role="alert", width="100%"),
             rx.vstack(
                 _invite_form(),
-                data_table(["E-mail", "Name", "State", "Invited", "Last invitation", "Actions"], AdminsState.rows,
-                           _row, caption="Admins of the contract", empty_text="No admins yet. Invite one above."),
+                data_table([N_("E-mail"), N_("Name"), N_("State"), N_("Invited"), N_("Last invitation"),
+                            N_("Actions")], AdminsState.rows,
+                           _row, caption=N_("Admins of the contract"),
+                           empty_text=N_("No admins yet. Invite one above.")),
                 spacing="4",
                 width="100%",
             ),
@@ -100,16 +103,16 @@ def _content() -> rx.Component:
 
 def admins_page() -> rx.Component:
     return console_page(
-        "Admins",
+        N_("Admins"),
         rx.cond(
             AdminsState.allowed,
             rx.cond(
                 AdminsState.contracts.length() > 0,
                 _content(),
-                empty_state("shield-check", "No contracts to manage",
-                            "You are not an admin of any contract yet."),
+                empty_state("shield-check", N_("No contracts to manage"),
+                            N_("You are not an admin of any contract yet.")),
             ),
-            empty_state("shield-check", "Admins are managed by billing and contract admins",
-                        "Ask a billing admin of your organisation if you need to manage a contract's admins."),
+            empty_state("shield-check", N_("Admins are managed by billing and contract admins"),
+                        N_("Ask a billing admin of your organisation if you need to manage a contract's admins.")),
         ),
     )

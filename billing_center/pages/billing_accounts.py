@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.form_fields import option_select
+from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import status_badge
+from billing_center.components.ui import error_notice, labelled_value, locked_notice, status_badge
+from billing_center.i18n import N_
 from billing_center.states.billing_accounts import BillingAccountsState
 
-
-def _detail(label: str, value) -> rx.Component:
-    return rx.vstack(rx.text(label, size="1", color_scheme="gray", weight="medium"), rx.text(value, size="2"),
-                     spacing="0")
+COMPACT_SELECT = {"padding": "4px 8px", "borderRadius": "6px", "border": "1px solid var(--gray-7)",
+                  "background": "white", "fontSize": "13px"}
 
 
 def _invoice_row(inv) -> rx.Component:
@@ -32,14 +33,14 @@ def _profile(profile) -> rx.Component:
                 rx.badge(profile.currency, variant="outline"),
                 rx.spacer(),
                 rx.hstack(rx.icon("credit-card", size=14), rx.text(profile.payment_method, size="2"),
-                          align="center", spacing="1", aria_label="Payment method of " + profile.name),
+                          align="center", spacing="1", aria_label=t("Payment method of ") + profile.name),
                 width="100%",
                 align="center",
             ),
             rx.grid(
-                _detail("Invoices sent to", profile.invoice_email),
-                _detail("PO number", profile.po_number),
-                _detail("Billing address", profile.address),
+                labelled_value(N_("Invoices sent to"), profile.invoice_email, spacing="0"),
+                labelled_value(N_("PO number"), profile.po_number, spacing="0"),
+                labelled_value(N_("Billing address"), profile.address, spacing="0"),
                 columns="3",
                 spacing="4",
                 width="100%",
@@ -47,17 +48,11 @@ def _profile(profile) -> rx.Component:
             rx.cond(
                 BillingAccountsState.cards.length() > 0,
                 rx.hstack(
-                    rx.el.label("Change payment method", html_for="card-" + profile.id,
+                    rx.el.label(t("Change payment method"), html_for="card-" + profile.id,
                                 style={"fontSize": "13px", "fontWeight": 500}),
-                    rx.el.select(
-                        rx.el.option("Choose a card…", value=""),
-                        rx.foreach(BillingAccountsState.cards, lambda c: rx.el.option(c["label"], value=c["id"])),
-                        id="card-" + profile.id,
-                        value="",
-                        on_change=lambda value: BillingAccountsState.set_profile_card(profile.id, value),
-                        style={"padding": "4px 8px", "borderRadius": "6px", "border": "1px solid var(--gray-7)",
-                               "background": "white", "fontSize": "13px"},
-                    ),
+                    option_select("card-" + profile.id, BillingAccountsState.cards, value="",
+                                  on_change=lambda value: BillingAccountsState.set_profile_card(profile.id, value),
+                                  first=("Choose a card…", ""), style=COMPACT_SELECT),
                     align="center",
                     spacing="2",
                 ),
@@ -66,14 +61,14 @@ def _profile(profile) -> rx.Component:
             rx.cond(
                 profile.invoices.length() > 0,
                 rx.table.root(
-                    rx.el.caption("Invoices of " + profile.name, style={"position": "absolute", "left": "-10000px"}),
+                    rx.el.caption(t("Invoices of ") + profile.name, style={"position": "absolute", "left": "-10000px"}),
                     rx.table.header(rx.table.row(
-                        rx.table.column_header_cell("Invoice"), rx.table.column_header_cell("Issued"),
-                        rx.table.column_header_cell("Due"),
-                        rx.table.column_header_cell("Total", text_align="right"),
-                        rx.table.column_header_cell("Status"))),
+                        rx.table.column_header_cell(t("Invoice")), rx.table.column_header_cell(t("Issued")),
+                        rx.table.column_header_cell(t("Due")),
+                        rx.table.column_header_cell(t("Total"), text_align="right"),
+                        rx.table.column_header_cell(t("Status")))),
                     rx.table.body(rx.foreach(profile.invoices, _invoice_row)),
-                    variant="surface", size="1", width="100%", aria_label="Invoices of " + profile.name,
+                    variant="surface", size="1", width="100%", aria_label=t("Invoices of ") + profile.name,
                 ),
             ),
             spacing="3",
@@ -81,7 +76,7 @@ def _profile(profile) -> rx.Component:
         ),
         width="100%",
         role="region",
-        aria_label="Billing profile " + profile.name,
+        aria_label=t("Billing profile ") + profile.name,
     )
 
 
@@ -97,19 +92,17 @@ def _account(account) -> rx.Component:
 
 def billing_accounts_page() -> rx.Component:
     return console_page(
-        "Billing accounts",
+        N_("Billing accounts"),
         rx.vstack(
-            rx.cond(BillingAccountsState.page_error != "",
-                    rx.callout(BillingAccountsState.page_error, icon="lock", color_scheme="amber", width="100%")),
-            rx.cond(BillingAccountsState.action_error != "",
-                    rx.callout(BillingAccountsState.action_error, icon="circle-alert", color_scheme="red",
-                               role="alert", width="100%")),
+            locked_notice(BillingAccountsState.page_error),
+            error_notice(BillingAccountsState.action_error),
             rx.cond(
                 BillingAccountsState.accounts.length() > 0,
                 rx.vstack(rx.foreach(BillingAccountsState.accounts, _account), spacing="6", width="100%"),
                 rx.cond(BillingAccountsState.page_error == "",
-                        empty_state("landmark", "No billing accounts", "Billing accounts and their profiles appear "
-                                    "here once your organisation has one.")),
+                        empty_state("landmark", N_("No billing accounts"),
+                                    N_("Billing accounts and their profiles appear here once your organisation "
+                                       "has one."))),
             ),
             spacing="4",
             width="100%",

@@ -5,32 +5,36 @@ from __future__ import annotations
 import reflex as rx
 
 from billing_center.components.downloads import download_link
+from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import data_table, status_badge
+from billing_center.components.ui import data_table, labelled_value, status_badge
+from billing_center.i18n import N_
 from billing_center.states.contracts import ContractDetailState, ContractsState
 
 
 def _contract_row(row) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.link(row["number"], href=row["href"], weight="medium")),
-        rx.table.cell(status_badge(row["status"], row["color"])),
-        rx.table.cell(row["period"]),
-        rx.table.cell(row["term"]),
-        rx.table.cell(row["total"], text_align="right"),
+        rx.table.row_header_cell(rx.link(row.number, href=row.href, weight="medium")),
+        rx.table.cell(status_badge(row.status, row.color)),
+        rx.table.cell(row.period),
+        rx.table.cell(row.term),
+        rx.table.cell(row.total, text_align="right"),
     )
 
 
 def contracts_page() -> rx.Component:
     return console_page(
-        "Contracts and orders",
+        N_("Contracts and orders"),
         rx.vstack(
-            rx.text("Open a contract to see its general information, orders and billing details.",
+            rx.text(t("Open a contract to see its general information, orders and billing details."),
                     color_scheme="gray", size="2"),
             rx.cond(ContractsState.message != "", rx.callout(ContractsState.message, icon="info", role="alert")),
             rx.cond(
                 ContractsState.loaded,
-                data_table(["Contract", "Status", "Start – end", "Contract term", "Total"], ContractsState.contracts,
-                           _contract_row, caption="Contracts", empty_text="No contracts yet.", numeric=("Total",)),
+                data_table([N_("Contract"), N_("Status"), N_("Start – end"), N_("Contract term"), N_("Total")],
+                            ContractsState.contracts,
+                           _contract_row, caption=N_("Contracts"), empty_text=N_("No contracts yet."),
+                           numeric=(N_("Total"),)),
                 rx.center(rx.spinner(), padding="40px", width="100%"),
             ),
             spacing="4",
@@ -39,35 +43,24 @@ def contracts_page() -> rx.Component:
     )
 
 
-def _field(label: str, value) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray", weight="medium"),
-        rx.text(value, size="2"),
-        spacing="1",
-        align="start",
-        role="group",
-        aria_label=label,
-    )
-
-
 def _section(title: str, *children) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="4", width="100%"),
+        rx.vstack(rx.heading(tr(title), size="4", as_="h2"), *children, spacing="4", width="100%"),
         width="100%",
     )
 
 
 def _order_row(row) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(row["number"]),
-        rx.table.cell(row["type"]),
-        rx.table.cell(row["start"]),
-        rx.table.cell(row["end"]),
-        rx.table.cell(row["payment_method"]),
-        rx.table.cell(row["total"], text_align="right"),
+        rx.table.row_header_cell(row.number),
+        rx.table.cell(row.type),
+        rx.table.cell(row.start),
+        rx.table.cell(row.end),
+        rx.table.cell(t(row.payment_method)),  # "Invoice"/"Card", or a card
+        rx.table.cell(row.total, text_align="right"),
         rx.table.cell(
-            download_link(rx.icon("download", size=14), "Order form", href=row["pdf"],
-                          label="Download order form " + row["number"]),
+            download_link(rx.icon("download", size=14), t("Order form"), href=row.pdf,
+                          label=t("Download order form ") + row.number),
         ),
     )
 
@@ -76,7 +69,7 @@ def contract_detail_page() -> rx.Component:
     s = ContractDetailState
     body = rx.vstack(
         rx.hstack(
-            rx.link(rx.hstack(rx.icon("arrow-left", size=14), rx.text("All contracts"), align="center",
+            rx.link(rx.hstack(rx.icon("arrow-left", size=14), rx.text(t("All contracts")), align="center",
                               spacing="1"), href="/contracts"),
             width="100%",
         ),
@@ -87,51 +80,52 @@ def contract_detail_page() -> rx.Component:
             spacing="3",
         ),
         _section(
-            "General information",
+            N_("General information"),
             rx.grid(
-                _field("Status", s.status),
-                _field("Start date", s.start),
-                _field("End date", s.end),
-                _field("Contract term", s.term),
-                _field("Total value", s.total),
-                _field("Payment method", s.payment_method),
+                labelled_value(N_("Status"), s.status),
+                labelled_value(N_("Start date"), s.start),
+                labelled_value(N_("End date"), s.end),
+                labelled_value(N_("Contract term"), s.term),
+                labelled_value(N_("Total value"), s.total),
+                labelled_value(N_("Payment method"), s.payment_method),
                 columns=rx.breakpoints(initial="2", md="3"),
                 spacing="4",
                 width="100%",
             ),
-            _field("Subscription terms", s.subscription_terms),
+            labelled_value(N_("Subscription terms"), s.subscription_terms),
             rx.grid(
-                _field("Billing address", s.billing_address),
-                _field("Shipping address", s.shipping_address),
+                labelled_value(N_("Billing address"), s.billing_address),
+                labelled_value(N_("Shipping address"), s.shipping_address),
                 columns="2",
                 spacing="4",
                 width="100%",
             ),
         ),
         _section(
-            "Orders",
-            data_table(["Order number", "Type", "Start", "End", "Payment method", "Total", "Order form"],
-                       s.orders, _order_row, caption="Orders of this contract", empty_text="No orders yet.",
-                       numeric=("Total",)),
+            N_("Orders"),
+            data_table([N_("Order number"), N_("Type"), N_("Start"), N_("End"), N_("Payment method"), N_("Total"),
+                        N_("Order form")],
+                       s.orders, _order_row, caption=N_("Orders of this contract"), empty_text=N_("No orders yet."),
+                       numeric=(N_("Total"),)),
         ),
         _section(
-            "Billing details",
+            N_("Billing details"),
             rx.grid(
-                _field("Billing frequency", s.frequency),
-                _field("Payment terms", s.payment_terms),
-                _field("PO number", s.po_number),
-                _field("Invoice recipients", s.recipients),
+                labelled_value(N_("Billing frequency"), s.frequency),
+                labelled_value(N_("Payment terms"), s.payment_terms),
+                labelled_value(N_("PO number"), s.po_number),
+                labelled_value(N_("Invoice recipients"), s.recipients),
                 columns=rx.breakpoints(initial="2", md="4"),
                 spacing="4",
                 width="100%",
             ),
             rx.hstack(
                 rx.link(
-                    rx.button(rx.icon("pencil", size=14), "Change payment method or billing terms",
+                    rx.button(rx.icon("pencil", size=14), t("Change payment method or billing terms"),
                               variant="soft"),
                     href="/contracts/" + s.contract_number + "/billing",
                 ),
-                rx.link("See this contract's invoices",
+                rx.link(t("See this contract's invoices"),
                         href="/transactions?period=custom&from=2000-01-01&to=2100-12-31"
                         "&contract=" + s.contract_number, size="2"),
                 spacing="4",
@@ -142,15 +136,15 @@ def contract_detail_page() -> rx.Component:
         width="100%",
     )
     return console_page(
-        "Contracts and orders",
+        N_("Contracts and orders"),
         rx.cond(
             s.loaded,
             rx.cond(
                 s.found,
                 body,
-                empty_state("file-x", "No such contract",
-                            "This contract does not exist or is not one of yours. Check the number or open the "
-                            "list of contracts."),
+                empty_state("file-x", N_("No such contract"),
+                            N_("This contract does not exist or is not one of yours. Check the number or open the "
+                            "list of contracts.")),
             ),
             rx.center(rx.spinner(), padding="40px", width="100%"),
         ),

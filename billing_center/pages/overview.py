@@ -4,28 +4,31 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, stat_card
+from billing_center.domain.enums import Role
+from billing_center.i18n import N_
 from billing_center.states.overview import OverviewState
 from billing_center.states.session import SessionState
 
 
 def overview_page() -> rx.Component:
     return console_page(
-        "Overview",
+        N_("Overview"),
         rx.vstack(
             rx.hstack(
-                rx.text("Account status", size="3", weight="medium"),
+                rx.text(t("Account status"), size="3", weight="medium"),
                 rx.badge(
                     OverviewState.account_status,
                     color_scheme=OverviewState.account_status_color,
                     size="2",
-                    aria_label="Account status",
+                    aria_label=t("Account status"),
                 ),
                 rx.spacer(),
-                rx.cond(SessionState.role_label == "Support agent",
-                        rx.link(rx.button(rx.icon("inbox", size=16), "Change requests", variant="soft"),
+                rx.cond(SessionState.role == Role.SUPPORT_AGENT.value,
+                        rx.link(rx.button(rx.icon("inbox", size=16), t("Change requests"), variant="soft"),
                                 href="/support"),
-                        rx.link(rx.button(rx.icon("shopping-cart", size=16), "Order seats", variant="soft"),
+                        rx.link(rx.button(rx.icon("shopping-cart", size=16), t("Order seats"), variant="soft"),
                                 href="/order")),
                 align="center",
                 spacing="3",
@@ -36,7 +39,7 @@ def overview_page() -> rx.Component:
                 rx.callout(
                     rx.text(
                         OverviewState.overdue_message,
-                        rx.link("See transactions", href="/transactions"),
+                        rx.link(t("See transactions"), href="/transactions"),
                     ),
                     icon="triangle-alert",
                     color_scheme="red",
@@ -44,23 +47,23 @@ def overview_page() -> rx.Component:
                 ),
             ),
             rx.grid(
-                stat_card("Active subscriptions", OverviewState.active_subscriptions, icon="package"),
-                stat_card("Licences assigned", OverviewState.licences, OverviewState.licences_hint,
+                stat_card(N_("Active subscriptions"), OverviewState.active_subscriptions, icon="package"),
+                stat_card(N_("Licences assigned"), OverviewState.licences, OverviewState.licences_hint,
                           icon="users"),
-                stat_card("Unpaid invoices", OverviewState.unpaid_invoices, OverviewState.unpaid_amounts,
+                stat_card(N_("Unpaid invoices"), OverviewState.unpaid_invoices, OverviewState.unpaid_amounts,
                           icon="receipt"),
-                stat_card("Next renewal", OverviewState.next_renewal, OverviewState.next_renewal_hint,
+                stat_card(N_("Next renewal"), OverviewState.next_renewal, OverviewState.next_renewal_hint,
                           icon="calendar-clock"),
-                stat_card("Active contracts", OverviewState.active_contracts, icon="file-text"),
+                stat_card(N_("Active contracts"), OverviewState.active_contracts, icon="file-text"),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                 spacing="4",
                 width="100%",
             ),
             rx.card(
                 rx.vstack(
-                    rx.text("Licence use", size="2", weight="medium"),
-                    rx.progress(value=OverviewState.licences_percent, max=100, aria_label="Licence use"),
-                    rx.text(OverviewState.licences_percent.to_string(), "% of bought licences are assigned",
+                    rx.text(t("Licence use"), size="2", weight="medium"),
+                    rx.progress(value=OverviewState.licences_percent, max=100, aria_label=t("Licence use")),
+                    rx.text(OverviewState.licences_percent.to_string(), "%", t(" of bought licences are assigned"),
                             size="1", color_scheme="gray"),
                     spacing="2",
                     width="100%",
@@ -69,7 +72,7 @@ def overview_page() -> rx.Component:
             ),
             rx.card(
                 rx.vstack(
-                    rx.text("Invoiced per month, last 12 months", size="2", weight="medium"),
+                    rx.text(t("Invoiced per month, last 12 months"), size="2", weight="medium"),
                     rx.cond(
                         OverviewState.chart_currencies.length() > 0,
                         rx.recharts.bar_chart(
@@ -88,15 +91,15 @@ def overview_page() -> rx.Component:
                             height=260,
                             width="100%",
                         ),
-                        rx.text("Nothing was invoiced in the last 12 months.", color_scheme="gray", size="2"),
+                        rx.text(t("Nothing was invoiced in the last 12 months."), color_scheme="gray", size="2"),
                     ),
-                    rx.text("Amounts in whole units of each currency; see Transactions for exact figures.",
+                    rx.text(t("Amounts in whole units of each currency; see Transactions for exact figures."),
                             size="1", color_scheme="gray"),
                     spacing="2",
                     width="100%",
                 ),
                 width="100%",
-                aria_label="Invoiced per month",
+                aria_label=t("Invoiced per month"),
             ),
             spacing="5",
             width="100%",

@@ -7,42 +7,42 @@ import reflex as rx
 
 from billing_center.components.card_fields import card_fields, tokenise_card
 from billing_center.components.form_fields import labelled
+from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import confirm_dialog, data_table, status_badge
+from billing_center.components.ui import confirm_dialog, data_table, error_notice, locked_notice, status_badge
+from billing_center.i18n import N_
 from billing_center.states.wallet import WalletState
 
 
 def _card_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(rx.cond(WalletState.replace_id != "", "Replace " + WalletState.replace_label,
-                                    "Add payment method")),
+            rx.dialog.title(rx.cond(WalletState.replace_id != "", t("Replace ") + WalletState.replace_label,
+                                    t("Add payment method"))),
             rx.dialog.description(
                 rx.cond(WalletState.replace_id != "",
-                        "The new card takes over everything the old card pays; the old card is removed.",
-                        "The card is checked with the payment processor before it is added."),
+                        t("The new card takes over everything the old card pays; the old card is removed."),
+                        t("The card is checked with the payment processor before it is added.")),
                 size="2", color_scheme="gray",
             ),
             rx.vstack(
                 card_fields(WalletState.processor_url),
-                rx.cond(WalletState.card_error != "",
-                        rx.callout(WalletState.card_error, icon="circle-alert", color_scheme="red", role="alert",
-                                   width="100%")),
-                labelled("Cardholder name",
+                error_notice(WalletState.card_error),
+                labelled(N_("Cardholder name"),
                           rx.input(id="holder-name", value=WalletState.holder_name,
                                    on_change=WalletState.set_holder_name, auto_complete="cc-name", width="100%"),
                           WalletState.holder_error),
-                labelled("Billing address",
+                labelled(N_("Billing address"),
                           rx.input(id="card-address", value=WalletState.address, on_change=WalletState.set_address,
-                                   placeholder="Street, postal code, city, country", width="100%")),
+                                   placeholder=t("Street, postal code, city, country"), width="100%")),
                 rx.cond(
                     WalletState.replace_id == "",
-                    rx.checkbox("Use as default for future purchases", checked=WalletState.make_default,
+                    rx.checkbox(t("Use as default for future purchases"), checked=WalletState.make_default,
                                 on_change=WalletState.set_make_default),
                 ),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button(rx.cond(WalletState.replace_id != "", "Replace card", "Save card"),
+                    rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
+                    rx.button(rx.cond(WalletState.replace_id != "", t("Replace card"), t("Save card")),
                               on_click=tokenise_card(WalletState.card_ready)),
                     justify="end", spacing="3", width="100%",
                 ),
@@ -60,24 +60,24 @@ def _card_dialog() -> rx.Component:
 def _edit_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Edit " + WalletState.edit_label),
-            rx.dialog.description("Change the expiry date, the cardholder or the billing address. "
-                                  "For another card number, replace the card.", size="2", color_scheme="gray"),
+            rx.dialog.title(t("Edit ") + WalletState.edit_label),
+            rx.dialog.description(t("Change the expiry date, the cardholder or the billing address. "
+                                  "For another card number, replace the card."), size="2", color_scheme="gray"),
             rx.vstack(
-                labelled("Expiry date (MM/YY)",
+                labelled(N_("Expiry date (MM/YY)"),
                           rx.input(id="edit-expiry", value=WalletState.edit_expiry,
                                    on_change=WalletState.set_edit_expiry, width="100%"),
                           WalletState.expiry_error),
-                labelled("Cardholder name",
+                labelled(N_("Cardholder name"),
                           rx.input(id="edit-name", value=WalletState.edit_name, on_change=WalletState.set_edit_name,
                                    width="100%"),
                           WalletState.edit_name_error),
-                labelled("Billing address",
+                labelled(N_("Billing address"),
                           rx.input(id="edit-address", value=WalletState.edit_address,
                                    on_change=WalletState.set_edit_address, width="100%")),
                 rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Save changes", on_click=WalletState.save_edit),
+                    rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
+                    rx.button(t("Save changes"), on_click=WalletState.save_edit),
                     justify="end", spacing="3", width="100%",
                 ),
                 spacing="3", width="100%", padding_top="12px",
@@ -93,31 +93,31 @@ def _row(card: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.hstack(rx.icon("credit-card", size=16, color=rx.color("gray", 10)),
-                      rx.text(card["label"], weight="medium", white_space="nowrap"), align="center", spacing="2")),
-        rx.table.cell(card["expiry"]),
-        rx.table.cell(card["holder"]),
-        rx.table.cell(rx.text(card["pays"], size="2", color_scheme="gray")),
-        rx.table.cell(rx.cond(card["status"] != "", status_badge(card["status"], card["status_color"]))),
+                      rx.text(card.label, weight="medium", white_space="nowrap"), align="center", spacing="2")),
+        rx.table.cell(card.expiry),
+        rx.table.cell(card.holder),
+        rx.table.cell(rx.text(card.pays, size="2", color_scheme="gray")),
+        rx.table.cell(rx.cond(card.status != "", status_badge(card.status, card.status_color))),
         rx.table.cell(
             rx.hstack(
                 rx.cond(
-                    card["is_default"] == "",
-                    rx.button("Set as default", size="1", variant="soft",
-                              on_click=WalletState.set_default(card["id"]),
-                              aria_label="Set " + card["short"] + " as default"),
+                    ~card.is_default,
+                    rx.button(t("Set as default"), size="1", variant="soft",
+                              on_click=WalletState.set_default(card.id),
+                              aria_label=t("Set ") + card.short + t(" as default")),
                 ),
-                rx.button("Edit", size="1", variant="soft", color_scheme="gray",
-                          on_click=WalletState.open_edit(card["id"]), aria_label="Edit " + card["short"]),
-                rx.button("Replace", size="1", variant="soft", color_scheme="gray",
-                          on_click=WalletState.open_replace(card["id"]), aria_label="Replace " + card["short"]),
+                rx.button(t("Edit"), size="1", variant="soft", color_scheme="gray",
+                          on_click=WalletState.open_edit(card.id), aria_label=t("Edit ") + card.short),
+                rx.button(t("Replace"), size="1", variant="soft", color_scheme="gray",
+                          on_click=WalletState.open_replace(card.id), aria_label=t("Replace ") + card.short),
                 confirm_dialog(
-                    trigger=rx.button("Delete", size="1", variant="soft", color_scheme="red",
-                                      aria_label="Delete " + card["short"]),
-                    title="Delete this card?",
-                    description=rx.text(card["short"], " will be removed from the wallet. Contracts and "
-                                                       "subscriptions it pays must be moved to another card first."),
-                    confirm_label="Delete card",
-                    on_confirm=WalletState.delete(card["id"]),
+                    trigger=rx.button(t("Delete"), size="1", variant="soft", color_scheme="red",
+                                      aria_label=t("Delete ") + card.short),
+                    title=N_("Delete this card?"),
+                    description=rx.text(card.short, t(" will be removed from the wallet. Contracts and "
+                                                       "subscriptions it pays must be moved to another card first.")),
+                    confirm_label=N_("Delete card"),
+                    on_confirm=WalletState.delete(card.id),
                 ),
                 spacing="2",
             )
@@ -127,28 +127,26 @@ def _row(card: rx.Var) -> rx.Component:
 
 def payment_methods_page() -> rx.Component:
     return console_page(
-        "Payment methods",
+        N_("Payment methods"),
         rx.vstack(
             rx.hstack(
-                rx.text("Cards of your organisation. The default card pays future purchases; each active "
-                        "contract keeps its own payment method until you change it on the contract.",
+                rx.text(t("Cards of your organisation. The default card pays future purchases; each active "
+                        "contract keeps its own payment method until you change it on the contract."),
                         size="2", color_scheme="gray", max_width="640px"),
                 rx.spacer(),
-                rx.button(rx.icon("plus", size=16), "Add payment method", on_click=WalletState.open_add,
+                rx.button(rx.icon("plus", size=16), t("Add payment method"), on_click=WalletState.open_add,
                           disabled=WalletState.page_error != ""),
                 width="100%",
                 align="center",
             ),
-            rx.cond(WalletState.page_error != "",
-                    rx.callout(WalletState.page_error, icon="lock", color_scheme="amber", width="100%")),
-            rx.cond(WalletState.action_error != "",
-                    rx.callout(WalletState.action_error, icon="circle-alert", color_scheme="red", role="alert",
-                               width="100%")),
+            locked_notice(WalletState.page_error),
+            error_notice(WalletState.action_error),
             rx.cond(
                 WalletState.page_error == "",
-                data_table(["Card", "Expires", "Cardholder", "Pays", "Status", "Actions"], WalletState.cards, _row,
-                           caption="Payment methods",
-                           empty_text="No cards yet. Add a payment method to pay by card."),
+                data_table([N_("Card"), N_("Expires"), N_("Cardholder"), N_("Pays"), N_("Status"), N_("Actions")],
+                            WalletState.cards, _row,
+                           caption=N_("Payment methods"),
+                           empty_text=N_("No cards yet. Add a payment method to pay by card.")),
             ),
             _card_dialog(),
             _edit_dialog(),

@@ -1,19 +1,21 @@
 """Order seats (R-ORD-1..3): the number of seats and its estimate, then billing country, contact and
-card, then Complete order; the Order history below shows every seat order (R-ORD-4, R-ORD-5)."""
+card, then Complete order (states/seat_order.py); the Order history below shows every seat order (R-ORD-4,
+R-ORD-5; states/order_history.py)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from billing_center.components.card_fields import card_fields, tokenise_card
-from billing_center.components.form_fields import labelled
+from billing_center.components.form_fields import SELECT_STYLE, labelled, option_select
+from billing_center.components.forms import submit_button, submit_form
+from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import data_table, pager, status_badge
-from billing_center.states.seat_order import PAGE as PAGE_SIZE
+from billing_center.components.ui import data_table, error_notice, locked_notice, pager, status_badge
+from billing_center.i18n import N_
+from billing_center.states.order_history import PAGE as PAGE_SIZE
+from billing_center.states.order_history import OrderHistoryState
 from billing_center.states.seat_order import SeatOrderState, countries
-
-SELECT_STYLE = {"width": "100%", "padding": "8px", "borderRadius": "6px", "border": "1px solid var(--gray-7)",
-                "fontSize": "14px", "background": "white"}
 
 
 def _estimate_card() -> rx.Component:
@@ -21,15 +23,15 @@ def _estimate_card() -> rx.Component:
         SeatOrderState.estimate_total != "",
         rx.card(
             rx.vstack(
-                rx.text("Estimate (annual)", size="2", color_scheme="gray", weight="medium"),
+                rx.text(t("Estimate (annual)"), size="2", color_scheme="gray", weight="medium"),
                 rx.heading(SeatOrderState.estimate_total, size="7", as_="p"),
                 rx.text(SeatOrderState.estimate_line, size="2"),
-                rx.text("Billed annually in advance. Taxes are added where they apply.", size="1",
+                rx.text(t("Billed annually in advance. Taxes are added where they apply."), size="1",
                         color_scheme="gray"),
                 spacing="1",
             ),
             role="group",
-            aria_label="Estimate",
+            aria_label=t("Estimate"),
             width="100%",
         ),
     )
@@ -38,27 +40,28 @@ def _estimate_card() -> rx.Component:
 def _seats_step() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Learning Manager seats", size="4", as_="h2"),
-            rx.text("USD 4.00 per learner per month. Your first order is for at least 10 seats; one order holds "
-                    "at most 3500.", size="2", color_scheme="gray"),
-            rx.form(
+            rx.heading(t("Learning Manager seats"), size="4", as_="h2"),
+            rx.text(t("USD 4.00 per learner per month. Your first order is for at least 10 seats; one order holds "
+                    "at most 3500."), size="2", color_scheme="gray"),
+            submit_form(
                 rx.hstack(
                     rx.box(
-                        labelled("Number of seats",
-                                 rx.input(id="seats", name="seats", value=SeatOrderState.seats, on_change=SeatOrderState.set_seats,
-                                          input_mode="numeric", placeholder="e.g. 25", width="180px",
+                        labelled(N_("Number of seats"),
+                                 rx.input(id="seats", name="seats", value=SeatOrderState.seats,
+                                          on_change=SeatOrderState.set_seats, input_mode="numeric",
+                                          placeholder="e.g. 25", width="180px",
                                           aria_invalid=rx.cond(SeatOrderState.seats_error != "", "true", "false")),
                                  SeatOrderState.seats_error),
                     ),
-                    rx.button("Show estimate", type="submit", variant="soft"),
+                    submit_button(t("Show estimate"), variant="soft"),
                     align="end",
                     spacing="3",
                 ),
                 on_submit=SeatOrderState.submit_seats,
-                reset_on_submit=False,
+                width="auto",
             ),
             _estimate_card(),
-            rx.button("Continue", rx.icon("arrow-right", size=16), size="3",
+            rx.button(t("Continue"), rx.icon("arrow-right", size=16), size="3",
                       on_click=SeatOrderState.continue_to_payment),
             spacing="4",
             width="100%",
@@ -72,51 +75,38 @@ def _payment_step() -> rx.Component:
     return rx.grid(
         rx.card(
             rx.vstack(
-                rx.heading("Billing and payment", size="4", as_="h2"),
+                rx.heading(t("Billing and payment"), size="4", as_="h2"),
                 labelled(
-                    "Billing country",
+                    N_("Billing country"),
                     rx.el.select(
-                        *[rx.el.option(label, value=code) for code, label in countries()],
+                        *[rx.el.option(t(name) + f" ({currency})", value=code) for code, name, currency in countries()],
                         id="billing-country",
                         value=SeatOrderState.country,
                         on_change=SeatOrderState.set_country,
-                        style={"width": "100%", "padding": "8px", "borderRadius": "6px",
-                               "border": "1px solid var(--gray-7)", "fontSize": "14px", "background": "white"},
+                        style=SELECT_STYLE,
                     ),
                     SeatOrderState.country_error,
-                    hint="The currency follows the billing country.",
+                    hint=N_("The currency follows the billing country."),
                 ),
-                labelled("Contact name",
+                labelled(N_("Contact name"),
                          rx.input(id="contact-name", value=SeatOrderState.contact_name,
                                   on_change=SeatOrderState.set_contact_name, width="100%", auto_complete="name"),
                          SeatOrderState.name_error),
-                labelled("Contact e-mail",
+                labelled(N_("Contact e-mail"),
                          rx.input(id="contact-email", value=SeatOrderState.contact_email, type="email",
                                   on_change=SeatOrderState.set_contact_email, width="100%", auto_complete="email"),
-                         SeatOrderState.email_error, hint="The receipt is sent here."),
+                         SeatOrderState.email_error, hint=N_("The receipt is sent here.")),
                 rx.cond(
                     SeatOrderState.saved_cards.length() > 0,
                     labelled(
-                        "Pay with",
-                        rx.el.select(
-                            rx.el.option("A new card", value="new"),
-                            rx.foreach(SeatOrderState.saved_cards,
-                                       lambda c: rx.el.option(c["label"], value=c["id"])),
-                            id="pay-with",
-                            value=SeatOrderState.pay_with,
-                            on_change=SeatOrderState.set_pay_with,
-                            style={"width": "100%", "padding": "8px", "borderRadius": "6px",
-                                   "border": "1px solid var(--gray-7)", "fontSize": "14px", "background": "white"},
-                        ),
+                        N_("Pay with"),
+                        option_select("pay-with", SeatOrderState.saved_cards, value=SeatOrderState.pay_with,
+                                      on_change=SeatOrderState.set_pay_with, first=("A new card", "new")),
                     ),
                 ),
                 rx.cond(SeatOrderState.pay_with == "new", card_fields(SeatOrderState.processor_url)),
-                rx.cond(SeatOrderState.card_error != "",
-                        rx.callout(SeatOrderState.card_error, icon="credit-card", color_scheme="red", role="alert",
-                                   width="100%")),
-                rx.cond(SeatOrderState.form_error != "",
-                        rx.callout(SeatOrderState.form_error, icon="circle-alert", color_scheme="amber",
-                                   role="alert", width="100%")),
+                error_notice(SeatOrderState.card_error, icon="credit-card"),
+                error_notice(SeatOrderState.form_error, color="amber"),
                 spacing="3",
                 width="100%",
             ),
@@ -127,16 +117,16 @@ def _payment_step() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.text(SeatOrderState.tax_line, size="1", color_scheme="gray"),
-                    rx.text("You will be charged ", rx.text.strong(SeatOrderState.charge_total),
-                            " today, and the paid invoice is e-mailed to you.", size="2"),
+                    rx.text(t("You will be charged "), rx.text.strong(SeatOrderState.charge_total),
+                            t(" today, and the paid invoice is e-mailed to you."), size="2"),
                     rx.cond(
                         SeatOrderState.pay_with == "new",
-                        rx.button("Complete order", size="3", width="100%",
+                        rx.button(t("Complete order"), size="3", width="100%",
                                   on_click=tokenise_card(SeatOrderState.complete_with_card)),
-                        rx.button("Complete order", size="3", width="100%",
+                        rx.button(t("Complete order"), size="3", width="100%",
                                   on_click=SeatOrderState.complete_with_saved_card),
                     ),
-                    rx.button("Change seats", variant="ghost", color_scheme="gray",
+                    rx.button(t("Change seats"), variant="ghost", color_scheme="gray",
                               on_click=SeatOrderState.back_to_seats),
                     spacing="3",
                     width="100%",
@@ -155,10 +145,10 @@ def _payment_step() -> rx.Component:
 def _done_step() -> rx.Component:
     return rx.callout(
         rx.vstack(
-            rx.text("Order ", rx.text.strong(SeatOrderState.done_number), " is complete: ",
-                    SeatOrderState.done_total, " was charged and invoice ", SeatOrderState.done_invoice,
-                    " is paid. The receipt was e-mailed to ", SeatOrderState.contact_email, "."),
-            rx.button("Order more seats", variant="soft", on_click=SeatOrderState.new_order),
+            rx.text(t("Order "), rx.text.strong(SeatOrderState.done_number), t(" is complete: "),
+                    SeatOrderState.done_total, t(" was charged and invoice "), SeatOrderState.done_invoice,
+                    t(" is paid. The receipt was e-mailed to "), SeatOrderState.contact_email, "."),
+            rx.button(t("Order more seats"), variant="soft", on_click=SeatOrderState.new_order),
             spacing="2",
             align="start",
         ),
@@ -170,73 +160,77 @@ def _done_step() -> rx.Component:
 
 def _history_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(row["number"]),
-        rx.table.cell(row["product"]),
-        rx.table.cell(row["seats"], text_align="right"),
-        rx.table.cell(row["period"]),
-        rx.table.cell(row["payment"]),
-        rx.table.cell(row["total"], text_align="right"),
-        rx.table.cell(status_badge(row["status"], row["status_color"])),
-        rx.table.cell(rx.cond(row["editable"] == "yes",
-                              rx.button("Change card", size="1", variant="soft",
-                                        on_click=SeatOrderState.open_edit(row["number"]),
-                                        aria_label="Change the card of order " + row["number"]))),
+        rx.table.row_header_cell(row.number),
+        rx.table.cell(row.product),
+        rx.table.cell(row.seats, text_align="right"),
+        rx.table.cell(row.period),
+        rx.table.cell(row.payment),
+        rx.table.cell(row.total, text_align="right"),
+        rx.table.cell(status_badge(row.status, row.status_color)),
+        rx.table.cell(rx.cond(row.editable,
+                              rx.button(t("Change card"), size="1", variant="soft",
+                                        on_click=OrderHistoryState.open_edit(row.number),
+                                        aria_label=t("Change the card of order ") + row.number))),
     )
 
 
 def _edit_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Change the card of order " + SeatOrderState.edit_order),
-            rx.dialog.description("The next renewal of this order is charged to the card you choose.", size="2",
+            rx.dialog.title(t("Change the card of order ") + OrderHistoryState.edit_order),
+            rx.dialog.description(t("The next renewal of this order is charged to the card you choose."), size="2",
                                   color_scheme="gray"),
             rx.vstack(
-                labelled("Card",
-                         rx.el.select(rx.el.option("Choose a card…", value=""),
-                                      rx.foreach(SeatOrderState.wallet_cards,
-                                                 lambda c: rx.el.option(c["label"], value=c["id"])),
-                                      id="order-card", value=SeatOrderState.edit_card,
-                                      on_change=SeatOrderState.set_edit_card, style=SELECT_STYLE),
-                         SeatOrderState.edit_error),
-                rx.hstack(rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                          rx.button("Save", on_click=SeatOrderState.save_edit), justify="end", spacing="3",
+                labelled(N_("Card"),
+                         option_select("order-card", OrderHistoryState.wallet_cards, value=OrderHistoryState.edit_card,
+                                       on_change=OrderHistoryState.set_edit_card, first=("Choose a card…", "")),
+                         OrderHistoryState.edit_error),
+                rx.hstack(rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
+                          rx.button(t("Save"), on_click=OrderHistoryState.save_edit), justify="end", spacing="3",
                           width="100%"),
                 spacing="3", width="100%", padding_top="12px",
             ),
             max_width="460px",
         ),
-        open=SeatOrderState.edit_open,
-        on_open_change=SeatOrderState.set_edit_open,
+        open=OrderHistoryState.edit_open,
+        on_open_change=OrderHistoryState.set_edit_open,
+    )
+
+
+def _order_history() -> rx.Component:
+    history = OrderHistoryState
+    return rx.vstack(
+        rx.heading(t("Order history"), size="4", as_="h2", padding_top="12px"),
+        data_table([N_("Order"), N_("Product"), N_("Seats"), N_("Period"), N_("Payment method"), N_("Total"),
+                    N_("Status"), ""],
+                   history.history, _history_row, caption=N_("Order history"), empty_text=N_("No seat orders yet."),
+                   numeric=(N_("Seats"), N_("Total"))),
+        _edit_dialog(),
+        rx.cond(history.history_total > PAGE_SIZE,
+                pager(history.history_range + t(" of ") + history.history_total.to_string() + t(" orders"),
+                      history.previous_page, history.next_page, history.has_previous,
+                      history.has_next)),
+        spacing="4",
+        width="100%",
     )
 
 
 def seat_order_page() -> rx.Component:
     return console_page(
-        "Order seats",
-        rx.vstack(
-            rx.cond(
-                SeatOrderState.page_error != "",
-                rx.callout(SeatOrderState.page_error, icon="lock", color_scheme="amber", width="100%"),
-                rx.vstack(
-                    rx.match(
-                        SeatOrderState.step,
-                        ("payment", _payment_step()),
-                        ("done", _done_step()),
-                        _seats_step(),
-                    ),
-                    rx.heading("Order history", size="4", as_="h2", padding_top="12px"),
-                    data_table(["Order", "Product", "Seats", "Period", "Payment method", "Total", "Status", ""],
-                               SeatOrderState.history, _history_row, caption="Order history",
-                               empty_text="No seat orders yet.", numeric=("Seats", "Total")),
-                    _edit_dialog(),
-                    rx.cond(SeatOrderState.history_total > PAGE_SIZE,
-                            pager(SeatOrderState.history_label, SeatOrderState.previous_page,
-                                  SeatOrderState.next_page, SeatOrderState.has_previous, SeatOrderState.has_next)),
-                    spacing="4",
-                    width="100%",
+        N_("Order seats"),
+        rx.cond(
+            OrderHistoryState.page_error != "",
+            locked_notice(OrderHistoryState.page_error),
+            rx.vstack(
+                rx.match(
+                    SeatOrderState.step,
+                    ("payment", _payment_step()),
+                    ("done", _done_step()),
+                    _seats_step(),
                 ),
+                _order_history(),
+                spacing="4",
+                width="100%",
             ),
-            spacing="4",
-            width="100%",
         ),
     )

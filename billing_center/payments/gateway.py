@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Protocol
 
@@ -37,6 +38,14 @@ class Charge:
     last4: str
     exp_month: int = 0
     exp_year: int = 0
+    refunded_minor: int = 0  # what was refunded of it already
+    idempotency_key: str = ""
+    status: str = "succeeded"
+    created: datetime | None = None
+
+    @property
+    def refunded(self) -> bool:
+        return self.refunded_minor > 0
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,10 @@ class PaymentGateway(Protocol):
     def charge(self, *, token: str, amount: Money, idempotency_key: str, description: str = "") -> Charge: ...
 
     def refund(self, *, charge_id: str, amount: Money, idempotency_key: str) -> Refund: ...
+
+    def find_charges(self, *, key_prefix: str, created_after: datetime) -> list[Charge]:
+        """The charges made since ``created_after`` whose idempotency key starts with ``key_prefix``
+        (what reconciliation compares with the payments recorded here)."""
 
 
 class HttpGateway:
@@ -134,9 +147,17 @@ class HttpGateway:
             idempotency_key=idempotency_key,
         )
         self._raise_for(status, data)
-        return Charge(charge_id=data["id"], amount=Money(int(data["amount"]), data["currency"]),
-                      brand=data.get("brand", ""), last4=data.get("last4", ""),
-                      exp_month=int(data.get("exp_month") or 0), exp_year=int(data.get("exp_year") or 0))
+        return _charge_of(data)
+
+    def find_charges(self, *, key_prefix: str, created_after: datetime) -> list[Charge]:
+        try:
+            response = self._client.get(f"{self.base_url}/v1/charges", params={
+                "idempotency_key_prefix": key_prefix, "created_after": created_after.isoformat()})
+            data = response.json()
+        except (httpx.TransportError, ValueError) as exc:
+            raise ProcessorUnavailable(str(exc)) from None
+        self._raise_for(response.status_code, data if isinstance(data, dict) else {})
+        return [_charge_of(row) for row in data.get("charges", [])]
 
     def refund(self, *, charge_id: str, amount: Money, idempotency_key: str) -> Refund:
         status, data = self._post("/v1/refunds", {"charge": charge_id, "amount": amount.amount_minor},
@@ -146,19 +167,30 @@ class HttpGateway:
                                                                                     data["currency"]))
 
 
+def _charge_of(data: dict) -> Charge:
+    return Charge(charge_id=data["id"], amount=Money(int(data["amount"]), data["currency"]),
+                  brand=data.get("brand", ""), last4=data.get("last4", ""),
+                  exp_month=int(data.get("exp_month") or 0), exp_year=int(data.get("exp_year") or 0),
+                  refunded_minor=int(data.get("refunded_amount") or 0),
+                  idempotency_key=str(data.get("idempotency_key") or ""), status=str(data.get("status") or ""),
+                  created=datetime.fromisoformat(data["created"]) if data.get("created") else None)
+
+
 _override: PaymentGateway | None = None
 
 
 @lru_cache
-def _configured(url: str) -> HttpGateway:
-    return HttpGateway(url)
+def _configured(url: str, timeout: float) -> HttpGateway:
+    return HttpGateway(url, timeout=timeout)
 
 
 def get_gateway() -> PaymentGateway:
-    """The configured processor (``PROCESSOR_URL``); tests may install another with ``use_gateway``."""
+    """The configured processor (``PROCESSOR_URL``, ``PROCESSOR_TIMEOUT_SECONDS``); tests may install
+    another with ``use_gateway``."""
     if _override is not None:
         return _override
-    return _configured(get_settings().processor_url)
+    settings = get_settings()
+    return _configured(settings.processor_url, settings.processor_timeout_seconds)
 
 
 def use_gateway(gateway: PaymentGateway | None) -> None:

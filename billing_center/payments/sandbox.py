@@ -11,13 +11,15 @@ What it does, the way Stripe's test mode does it:
   the token, brand, last 4 digits and expiry (``postMessage``). Card numbers never reach Billing Center.
 - ``POST /v1/tokens``: tokenise a card (Luhn, expiry and security code checked first).
 - ``POST /v1/tokens/{token}/verify``: attach a card to a wallet (a zero-amount authorisation).
+- ``GET /v1/charges`` lists charges by idempotency-key prefix and creation time (reconciliation).
 - ``POST /v1/charges`` and ``POST /v1/refunds`` honour an ``Idempotency-Key`` header: the same key and
   the same request return the stored result; the same key with another request is refused (409).
 - Test cards: 4242424242424242 succeeds; 4000000000000002 generic decline; 4000000000009995
   insufficient funds; 4000000000000069 expired; 4000000000000127 incorrect CVC; 4000000000000119
   processing error; 4000000000000341 attaches but every charge fails.
 - ``POST /_test/faults``: make the next charges time out or drop the connection *after* the charge
-  is committed, so the retry path can be proven. ``GET /_test/charges`` lists the ledger.
+  is committed, so the retry path can be proven. ``GET /_test/charges`` lists the ledger, ``POST /_test/reset``
+  empties it.
 
 The processor keeps no card number: a token remembers only the test scenario, brand, last 4 and expiry.
 """
@@ -26,9 +28,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import hashlib
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -290,9 +294,33 @@ async def set_faults(request: Request) -> Response:
     return _json(200, {"drop_reply_after_commit": LEDGER.drop_replies, "delay_replies": LEDGER.delay_replies})
 
 
+async def reset_ledger(request: Request) -> Response:
+    """Forget every charge (tokens stay): a test that reconciles the whole ledger starts from nothing."""
+    async with LEDGER.lock:
+        LEDGER.charges.clear()
+        LEDGER.idempotency.clear()
+    return _json(200, {"charges": 0})
+
+
 async def list_charges(request: Request) -> Response:
     key = request.query_params.get("idempotency_key")
     rows = [c for c in LEDGER.charges.values() if key is None or c["idempotency_key"] == key]
+    return _json(200, {"charges": rows})
+
+
+async def search_charges(request: Request) -> Response:
+    """``GET /v1/charges?idempotency_key_prefix=...&created_after=ISO``: what a processor's charge list
+    gives a merchant to reconcile its books (newest last)."""
+    prefix = request.query_params.get("idempotency_key_prefix", "")
+    try:
+        after = datetime.fromisoformat(request.query_params.get("created_after", "1970-01-01T00:00:00+00:00"))
+    except ValueError:
+        return _json(*_error(400, "invalid_created_after", "created_after is an ISO date and time.",
+                             kind="invalid_request_error"))
+    if after.tzinfo is None:
+        after = after.replace(tzinfo=UTC)
+    rows = [c for c in LEDGER.charges.values()
+            if c["idempotency_key"].startswith(prefix) and datetime.fromisoformat(c["created"]) > after]
     return _json(200, {"charges": rows})
 
 
@@ -366,11 +394,22 @@ def allowed_origins() -> list[str]:
     return [o.strip().rstrip("/") for o in os.environ.get(ORIGINS_ENV, DEFAULT_ORIGINS).split(",") if o.strip()]
 
 
+def _inline_hashes(html: str, tag: str) -> str:
+    return " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+                    for body in re.findall(rf"<{tag}>(.*?)</{tag}>", html, re.DOTALL))
+
+
 async def hosted_fields(request: Request) -> Response:
+    """The card form. Only the console's origins may frame it; it runs only its own inline script and
+    style (by hash) and talks only to this processor."""
     origins = allowed_origins()
     html = HOSTED_FIELDS.replace("__ALLOWED__", json.dumps(origins))
+    policy = (f"default-src 'none'; script-src {_inline_hashes(html, 'script')}; "
+              f"style-src {_inline_hashes(html, 'style')}; connect-src 'self'; form-action 'none'; "
+              f"base-uri 'none'; frame-ancestors {' '.join(origins)}")
     return HTMLResponse(html, headers={
-        "Content-Security-Policy": f"frame-ancestors {' '.join(origins)}",
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
         "Referrer-Policy": "no-referrer",
     })
@@ -384,9 +423,11 @@ def build_app() -> Starlette:
             Route("/v1/tokens", create_token, methods=["POST"]),
             Route("/v1/tokens/{token}/verify", verify_token, methods=["POST"]),
             Route("/v1/charges", create_charge, methods=["POST"]),
+            Route("/v1/charges", search_charges, methods=["GET"]),
             Route("/v1/refunds", create_refund, methods=["POST"]),
             Route("/_test/faults", set_faults, methods=["POST"]),
             Route("/_test/charges", list_charges),
+            Route("/_test/reset", reset_ledger, methods=["POST"]),
         ],
         middleware=[Middleware(CORSMiddleware, allow_origins=allowed_origins(), allow_methods=["GET", "POST"],
                                allow_headers=["Content-Type"])],

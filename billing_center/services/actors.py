@@ -1,11 +1,10 @@
-"""The signed-in actor every use case receives, and role checks."""
+"""The signed-in actor every use case receives (who may do what is decided in ``policy``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from billing_center.domain.enums import Role
-from billing_center.domain.errors import Forbidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,14 +15,8 @@ class Actor:
     full_name: str
     role: str
     locale: str = "en"
+    language: str | None = None  # the console language the person chose (nl, fr, en), if any
 
     @property
     def is_billing_admin(self) -> bool:
         return self.role == Role.BILLING_ADMIN
-
-    def require(self, *roles: Role) -> None:
-        if self.role not in roles:
-            raise Forbidden()
-
-
-ADMIN_ROLES = (Role.BILLING_ADMIN, Role.CONTRACT_ADMIN)

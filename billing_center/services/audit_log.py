@@ -1,4 +1,4 @@
-"""The audit log page and its CSV export (issue 4): who did what and when, for billing admins.
+"""The audit log page and its CSV export: who did what and when, for billing admins (R-SEC-1).
 
 Always scoped to the actor's organisation; filters by action and by date range (UTC days);
 pagination happens in the database (page of 25), the export streams in chunks.
@@ -17,43 +17,64 @@ from sqlmodel import Session, select
 
 from billing_center.domain import clock
 from billing_center.domain.errors import ValidationFailed
+from billing_center.i18n import N_
 from billing_center.models import AuditEvent
-from billing_center.services import access
+from billing_center.services import policy
 from billing_center.services.actors import Actor
 
 PAGE_SIZE = 25
 
 # Readable names; an action recorded by a later feature and missing here is shown humanised.
 ACTION_LABELS = {
-    "sign_in": "Signed in",
-    "sign_in_failed": "Failed sign-in",
-    "sign_out": "Signed out",
-    "access_denied": "Access denied",
-    "access_requested": "Billing access requested",
-    "access_verification_failed": "Failed access verification",
-    "account_created": "Account created",
-    "access_activated": "Billing access activated",
-    "admin_invited": "Admin invited",
-    "admin_invitation_resent": "Invitation resent",
-    "admin_invitation_accepted": "Invitation accepted",
-    "admin_removed": "Admin removed",
-    "audit_exported": "Audit log exported",
-    "order_completed": "Order completed",
-    "seats_changed": "Seats changed",
-    "licences_assigned": "Licences assigned",
-    "licences_revoked": "Licences revoked",
-    "subscription_cancelled": "Subscription cancelled",
-    "payment_method_added": "Payment method added",
-    "payment_method_updated": "Payment method changed",
-    "payment_method_deleted": "Payment method deleted",
-    "payment_method_replaced": "Payment method replaced",
-    "payment_method_default": "Default payment method set",
-    "contract_payment_method_changed": "Contract payment method changed",
-    "order_payment_method_changed": "Order payment method changed",
-    "billing_profile_payment_method": "Billing profile payment method changed",
-    "change_request_created": "Change request created",
-    "change_request_completed": "Change request completed",
-    "credit_note_issued": "Credit note issued",
+    "sign_in": N_("Signed in"),
+    "sign_in_failed": N_("Failed sign-in"),
+    "sign_out": N_("Signed out"),
+    "access_denied": N_("Access denied"),
+    "access_requested": N_("Billing access requested"),
+    "access_verification_failed": N_("Failed access verification"),
+    "account_created": N_("Account created"),
+    "access_activated": N_("Billing access activated"),
+    "admin_invited": N_("Admin invited"),
+    "admin_invitation_resent": N_("Invitation resent"),
+    "admin_invitation_accepted": N_("Invitation accepted"),
+    "admin_removed": N_("Admin removed"),
+    "audit_exported": N_("Audit log exported"),
+    "order_completed": N_("Order completed"),
+    "seats_changed": N_("Seats changed"),
+    "licences_assigned": N_("Licences assigned"),
+    "licences_revoked": N_("Licences revoked"),
+    "subscription_cancelled": N_("Subscription cancelled"),
+    "payment_method_added": N_("Payment method added"),
+    "payment_method_updated": N_("Payment method changed"),
+    "payment_method_deleted": N_("Payment method deleted"),
+    "payment_method_replaced": N_("Payment method replaced"),
+    "payment_method_default": N_("Default payment method set"),
+    "contract_payment_method_changed": N_("Contract payment method changed"),
+    "order_payment_method_changed": N_("Order payment method changed"),
+    "billing_profile_payment_method": N_("Billing profile payment method changed"),
+    "change_request_created": N_("Change request created"),
+    "change_request_completed": N_("Change request completed"),
+    "credit_note_issued": N_("Credit note issued"),
+    "billing_details_changed": N_("Billing details changed"),
+    # subscriptions (issue 8)
+    "licences_changed": N_("Licences changed"),
+    "licence_decrease_scheduled": N_("Licence decrease scheduled"),
+    "scheduled_change_undone": N_("Scheduled change undone"),
+    "auto_renew_on": N_("Auto-renew turned on"),
+    "auto_renew_off": N_("Auto-renew turned off"),
+    "po_number_changed": N_("PO number changed"),
+    "subscription_payment_method": N_("Subscription payment method changed"),
+    "subscription_renewed": N_("Subscription renewed"),
+    "renewal_declined": N_("Renewal payment declined"),
+    "renewal_paid": N_("Renewal paid"),
+    "subscription_suspended": N_("Subscription suspended"),
+    "subscription_reactivated": N_("Subscription reactivated"),
+    "subscription_ended": N_("Subscription ended"),
+    "activation_key_used": N_("Activation key used"),
+    "activation_key_issued": N_("Activation key issued"),
+    "account_deactivated": N_("Account deactivated"),
+    "account_reactivated": N_("Account reactivated"),
+    "account_inactive": N_("Account became inactive"),
 }
 
 
@@ -110,9 +131,9 @@ class AuditPage:
     pages: int
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def list_events(*, session: Session, actor: Actor, flt: AuditFilter, page: int = 1,
                 page_size: int = PAGE_SIZE) -> AuditPage:
-    access.require_billing_admin(actor)
     query = _query(actor, flt)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     pages = max(1, -(-total // page_size))
@@ -123,8 +144,8 @@ def list_events(*, session: Session, actor: Actor, flt: AuditFilter, page: int =
     return AuditPage(events=list(events), total=total, page=page, pages=pages)
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def actions_in_use(*, session: Session, actor: Actor) -> list[str]:
-    access.require_billing_admin(actor)
     used = session.exec(
         select(AuditEvent.action).where(AuditEvent.organisation_id == actor.organisation_id).distinct()
     ).all()
@@ -139,10 +160,10 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def export_csv(*, session: Session, actor: Actor, flt: AuditFilter, chunk: int = 1000) -> Iterator[str]:
     """The filtered log as CSV text chunks, newest first, read in keyset batches (no OFFSET: every
     batch costs the same however deep the export is)."""
-    access.require_billing_admin(actor)
     # Plain columns, not ORM objects: the export reads every row of the filter.
     base = _query(actor, flt, AuditEvent.at, AuditEvent.id, AuditEvent.actor_email, AuditEvent.action,
                   AuditEvent.target_type, AuditEvent.target_id, AuditEvent.detail, AuditEvent.ip)

@@ -8,13 +8,12 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from billing_center.domain.enums import Role
 from billing_center.domain.errors import NotFound
 from billing_center.domain.money import Money
 from billing_center.models import BillingAccount, BillingProfile, Invoice, PaymentMethod
-from billing_center.services import audit
+from billing_center.services import audit, policy
 from billing_center.services.actors import Actor
-from billing_center.services.wallet import card_label, get_card
+from billing_center.services.wallet import card_label, find_card
 
 RECENT_INVOICES = 5
 
@@ -49,8 +48,8 @@ class AccountView:
     profiles: list[ProfileView]
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def list_accounts(*, session: Session, actor: Actor) -> list[AccountView]:
-    actor.require(Role.BILLING_ADMIN)
     org_id = actor.organisation_id
     accounts = session.exec(select(BillingAccount).where(BillingAccount.organisation_id == org_id)
                             .order_by(BillingAccount.name, BillingAccount.id)).all()
@@ -85,13 +84,13 @@ def list_accounts(*, session: Session, actor: Actor) -> list[AccountView]:
     return result
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def set_profile_payment_method(*, session: Session, actor: Actor, profile_id: int, card_id: int) -> BillingProfile:
-    actor.require(Role.BILLING_ADMIN)
     profile = session.exec(select(BillingProfile).where(BillingProfile.organisation_id == actor.organisation_id,
                                                         BillingProfile.id == profile_id)).first()
     if profile is None:
         raise NotFound("billing profile")
-    card = get_card(session=session, actor=actor, card_id=card_id)
+    card = find_card(session, actor.organisation_id, card_id)
     profile.payment_method_id = card.id
     session.add(profile)
     audit.record(session=session, action="billing_profile_payment_method", actor=actor,

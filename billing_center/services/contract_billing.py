@@ -13,23 +13,27 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from billing_center import i18n
 from billing_center.domain import clock
-from billing_center.domain.enums import ChangeRequestStatus, PaymentKind, Role
-from billing_center.domain.errors import Forbidden, NotFound, ValidationFailed
+from billing_center.domain.enums import BillingFrequency, ChangeRequestStatus, PaymentKind
+from billing_center.domain.errors import NotFound, ValidationFailed
+from billing_center.i18n import _
+from billing_center.labels import FREQUENCY_LABELS, PAYMENT_TERMS_LABELS
 from billing_center.models import (
     ChangeRequest,
     Contract,
     Organisation,
     Person,
 )
-from billing_center.services import audit
+from billing_center.services import audit, policy
 from billing_center.services.actors import Actor
-from billing_center.services.contracts import scope_contracts
 from billing_center.services.mail import send_email
-from billing_center.services.wallet import card_label, get_card
+from billing_center.services.wallet import card_label, find_card
 
-FREQUENCIES = {"annual": "Annual", "quarterly": "Quarterly", "monthly": "Monthly"}
-PAYMENT_TERMS = {"due_on_receipt": "Due on receipt", "net_30": "Net 30 days", "net_60": "Net 60 days"}
+# What a change request may ask for (R-CON-3), in the order the form offers it; words from labels.py.
+FREQUENCIES = {str(f): FREQUENCY_LABELS[f] for f in (BillingFrequency.ANNUAL, BillingFrequency.QUARTERLY,
+                                                     BillingFrequency.MONTHLY)}
+PAYMENT_TERMS = {str(t): label for t, label in PAYMENT_TERMS_LABELS.items()}
 KINDS = {"billing_frequency": ("Billing frequency", FREQUENCIES), "payment_terms": ("Payment terms", PAYMENT_TERMS)}
 
 
@@ -66,20 +70,6 @@ def label_of(kind: str, value: str) -> str:
     return KINDS.get(kind, ("", {}))[1].get(value, value.replace("_", " "))
 
 
-def get_contract(*, session: Session, actor: Actor, number: str) -> Contract:
-    """A contract the actor may see: any of the organisation's for a billing admin, the ones they
-    were invited to for a contract admin. Anything else is missing (R-SEC-1)."""
-    stmt = select(Contract).where(Contract.organisation_id == actor.organisation_id,
-                                  Contract.number == (number or "").strip().upper())
-    try:
-        contract = session.exec(scope_contracts(stmt, session=session, actor=actor)).first()
-    except Forbidden:
-        contract = None
-    if contract is None:
-        raise NotFound("contract")
-    return contract
-
-
 def _view(session: Session, req: ChangeRequest, contract_number: str, org_name: str) -> RequestView:
     person = session.get(Person, req.requested_by_id)
     return RequestView(id=req.id, contract_number=contract_number, organisation=org_name,
@@ -89,9 +79,11 @@ def _view(session: Session, req: ChangeRequest, contract_number: str, org_name: 
                        completed_at=req.completed_at)
 
 
+@policy.allowed(*policy.CUSTOMERS)
 def billing_details(*, session: Session, actor: Actor, number: str) -> BillingDetails:
-    contract = get_contract(session=session, actor=actor, number=number)
-    card = get_card(session=session, actor=actor, card_id=contract.payment_method_id) \
+    """A contract's billing details and its latest change requests, for anyone who may see the contract."""
+    contract = policy.visible_contract(session, actor, number=number, record_denial=False)
+    card = find_card(session, actor.organisation_id, contract.payment_method_id) \
         if contract.payment_method_id else None
     org = session.get(Organisation, actor.organisation_id)
     requests = session.exec(select(ChangeRequest).where(ChangeRequest.organisation_id == actor.organisation_id,
@@ -108,18 +100,19 @@ def billing_details(*, session: Session, actor: Actor, number: str) -> BillingDe
     )
 
 
+@policy.allowed(*policy.ADMINS)
 def change_payment_method(*, session: Session, actor: Actor, number: str, card_id: int) -> Contract:
     """R-PAY-1: pay this contract with another card of the wallet, from now on."""
-    actor.require(Role.BILLING_ADMIN, Role.CONTRACT_ADMIN)
-    contract = get_contract(session=session, actor=actor, number=number)
+    contract = policy.visible_contract(session, actor, number=number)
     if contract.status != "active":
         raise ValidationFailed("card", "Only an active contract's payment method can be changed.")
-    card = get_card(session=session, actor=actor, card_id=card_id)
+    card = find_card(session, actor.organisation_id, card_id)
     today = clock.today()
     if (card.exp_year, card.exp_month) < (today.year, today.month):
-        raise ValidationFailed("card", f"{card_label(card)} has expired. Choose another card.")
+        raise ValidationFailed("card", "{card} has expired. Choose another card.", card=card_label(card))
     if contract.payment_method_id == card.id and contract.payment_kind == PaymentKind.CARD:
-        raise ValidationFailed("card", f"Contract {contract.number} is already paid with {card_label(card)}.")
+        raise ValidationFailed("card", "Contract {number} is already paid with {card}.", number=contract.number,
+                               card=card_label(card))
     before = "Invoice" if contract.payment_kind != PaymentKind.CARD else card_label(
         session.get(type(card), contract.payment_method_id) if contract.payment_method_id else None)
     contract.payment_method_id = card.id
@@ -131,19 +124,26 @@ def change_payment_method(*, session: Session, actor: Actor, number: str, card_i
     return contract
 
 
+@policy.allowed(*policy.ADMINS)
 def request_change(*, session: Session, actor: Actor, number: str, kind: str, requested_value: str,
                    note: str = "") -> ChangeRequest:
     """R-CON-3: ask support to change the billing frequency or the payment terms."""
-    actor.require(Role.BILLING_ADMIN, Role.CONTRACT_ADMIN)
-    contract = get_contract(session=session, actor=actor, number=number)
+    contract = policy.visible_contract(session, actor, number=number)
     if kind not in KINDS:
         raise ValidationFailed("kind", "Choose what to change.")
-    label, allowed = KINDS[kind]
+    allowed = KINDS[kind][1]
+    frequency = kind == "billing_frequency"
+    if requested_value not in allowed and frequency:
+        raise ValidationFailed("requested_value", "Choose the new billing frequency.")
     if requested_value not in allowed:
-        raise ValidationFailed("requested_value", f"Choose the new {label.lower()}.")
+        raise ValidationFailed("requested_value", "Choose the new payment terms.")
     current = getattr(contract, kind)
+    if requested_value == current and frequency:  # {value}: a label of labels.py, translated with the sentence
+        raise ValidationFailed("requested_value", "The billing frequency is already {value}.",
+                               value=allowed[current], words=("value",))
     if requested_value == current:
-        raise ValidationFailed("requested_value", f"The {label.lower()} is already {allowed[current]}.")
+        raise ValidationFailed("requested_value", "The payment terms are already {value}.",
+                               value=allowed[current], words=("value",))
     note = " ".join((note or "").split())
     if len(note) > 2000:
         raise ValidationFailed("note", "Use at most 2000 characters.")
@@ -152,8 +152,12 @@ def request_change(*, session: Session, actor: Actor, number: str, kind: str, re
                                                         ChangeRequest.kind == kind,
                                                         ChangeRequest.status == ChangeRequestStatus.OPEN)).first()
     if open_one is not None:
-        raise ValidationFailed("requested_value", f"A change of the {label.lower()} is already waiting for support "
-                                                  f"(to {label_of(kind, open_one.requested_value)}).")
+        waiting = label_of(kind, open_one.requested_value)
+        if frequency:
+            raise ValidationFailed("requested_value", "A change of the billing frequency is already waiting for "
+                                                      "support (to {value}).", value=waiting, words=("value",))
+        raise ValidationFailed("requested_value", "A change of the payment terms is already waiting for support "
+                                                  "(to {value}).", value=waiting, words=("value",))
     req = ChangeRequest(organisation_id=actor.organisation_id, contract_id=contract.id,
                         requested_by_id=actor.person_id, kind=kind, current_value=current,
                         requested_value=requested_value, note=note)
@@ -165,14 +169,9 @@ def request_change(*, session: Session, actor: Actor, number: str, kind: str, re
 
 
 # --- the support queue (vendor side) -----------------------------------------------------------
-def _require_support(actor: Actor) -> None:
-    if actor.role != Role.SUPPORT_AGENT:
-        raise Forbidden("Only support agents can see the change request queue.")
-
-
+@policy.allowed(*policy.SUPPORT)
 def support_queue(*, session: Session, actor: Actor, status: str = "open", limit: int = 50) -> list[RequestView]:
     """Change requests of every customer, oldest first. Support agents only."""
-    _require_support(actor)
     rows = session.exec(
         select(ChangeRequest, Contract.number, Organisation.name)
         .join(Contract, Contract.id == ChangeRequest.contract_id)
@@ -184,9 +183,9 @@ def support_queue(*, session: Session, actor: Actor, status: str = "open", limit
     return [_view(session, req, number, org) for req, number, org in rows]
 
 
+@policy.allowed(*policy.SUPPORT)
 def complete_request(*, session: Session, actor: Actor, request_id: int) -> ChangeRequest:
     """Apply the change to the contract and confirm it to the requester by e-mail."""
-    _require_support(actor)
     req = session.exec(select(ChangeRequest).where(ChangeRequest.id == request_id).with_for_update()).first()
     if req is None:
         raise NotFound("change request")
@@ -200,15 +199,19 @@ def complete_request(*, session: Session, actor: Actor, request_id: int) -> Chan
     req.completed_at = clock.now()
     session.add(req)
     requester = session.get(Person, req.requested_by_id)
-    label = KINDS[req.kind][0]
-    send_email(
-        session=session,
-        organisation_id=req.organisation_id, to=requester.email, template="change_request_completed",
-        subject=f"Your change to contract {contract.number} is done",
-        body=(f"Hello {requester.full_name},\n\nYour request to change the {label.lower()} of contract "
-                   f"{contract.number} from {label_of(req.kind, req.current_value)} to "
-                   f"{label_of(req.kind, req.requested_value)} has been completed.\n\nBilling Center support"),
-    )
+    org = session.get(Organisation, req.organisation_id)
+    with i18n.using(i18n.choose(profile=requester.language, organisation=org.locale if org else None)):
+        what = _(KINDS[req.kind][0]).lower()
+        subject = _("Your change to contract {contract} is done").format(contract=contract.number)
+        body = "\n\n".join([
+            _("Hello {name},").format(name=requester.full_name),
+            _("Your request to change the {what} of contract {contract} from {old} to {new} has been "
+              "completed.").format(what=what, contract=contract.number, old=_(label_of(req.kind, req.current_value)),
+                                   new=_(label_of(req.kind, req.requested_value))),
+            _("Billing Center support"),
+        ])
+    send_email(session=session, organisation_id=req.organisation_id, to=requester.email,
+               template="change_request_completed", subject=subject, body=body)
     audit.record(session=session, action="change_request_completed", actor=actor, target_type="change_request",
                  target_id=req.id, detail=f"{contract.number} {req.kind} -> {req.requested_value}")
     return req

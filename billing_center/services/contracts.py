@@ -1,9 +1,9 @@
-"""Contracts and their orders (R-CON-1, R-CON-2, R-CON-3).
+"""Contracts and their orders (R-CON-1, R-CON-2).
 
-Who sees what: a billing admin sees every contract of the organisation; a contract admin sees only
-the contracts they are an *active* admin of (ContractAdmin rows with their person id), and only
-those contracts' orders and invoices. Anyone else is refused. Another organisation's contract or a
-contract the admin does not hold looks exactly like one that does not exist (NotFound).
+Who sees which contract is decided by :mod:`billing_center.services.policy`: a billing admin every
+contract of the organisation; anyone else of the organisation the contracts they actively
+administer (and those contracts' orders); a support agent none. A contract or order the actor may
+not see looks exactly like one that does not exist (NotFound).
 """
 
 from __future__ import annotations
@@ -13,44 +13,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from billing_center.domain.enums import AdminStatus, Role
-from billing_center.domain.errors import Forbidden, NotFound
+from billing_center.domain.errors import NotFound
 from billing_center.domain.money import Money
-from billing_center.models import Contract, ContractAdmin, Order, PaymentMethod
+from billing_center.models import Contract, Order, PaymentMethod
+from billing_center.services import policy
 from billing_center.services.actors import Actor
-
-ALL = None  # "every contract of the organisation"
-
-
-def administered_contract_ids(*, session: Session, actor: Actor) -> list[int]:
-    """The contracts this person was invited to and accepted (R-CON-4), in their organisation."""
-    return sorted(
-        session.exec(
-            select(ContractAdmin.contract_id).where(
-                ContractAdmin.organisation_id == actor.organisation_id,
-                ContractAdmin.person_id == actor.person_id,
-                ContractAdmin.status == AdminStatus.ACTIVE,
-            )
-        ).all()
-    )
-
-
-def visible_contract_ids(*, session: Session, actor: Actor) -> list[int] | None:
-    """None for a billing admin (everything of the organisation), else the contract ids the
-    contract admin holds. Other roles have no access to contracts, orders or invoices."""
-    if actor.role == Role.BILLING_ADMIN:
-        return ALL
-    if actor.role == Role.CONTRACT_ADMIN:
-        return administered_contract_ids(session=session, actor=actor)
-    raise Forbidden("Only billing and contract admins can see contracts and invoices.")
-
-
-def scope_contracts(stmt, *, session: Session, actor: Actor, column=Contract.id):
-    """Restrict a statement to what the actor may see. ``column`` holds a contract id."""
-    ids = visible_contract_ids(session=session, actor=actor)
-    if ids is ALL:
-        return stmt
-    return stmt.where(column.in_(ids or [-1]))
 
 
 @dataclass(frozen=True)
@@ -76,13 +43,7 @@ class OrderRow:
 
 
 @dataclass(frozen=True)
-class ContractDetail:
-    number: str
-    status: str
-    start_date: date
-    end_date: date
-    term_months: int
-    total: Money
+class ContractDetail(ContractRow):
     subscription_terms: str
     billing_address: str
     shipping_address: str
@@ -101,9 +62,13 @@ def payment_method_label(kind: str, method: PaymentMethod | None) -> str:
     return "Card" if kind == "card" else "Invoice"
 
 
+@policy.allowed(*policy.CUSTOMERS)
 def list_contracts(*, session: Session, actor: Actor) -> list[ContractRow]:
-    stmt = select(Contract).where(Contract.organisation_id == actor.organisation_id)
-    stmt = scope_contracts(stmt, session=session, actor=actor).order_by(Contract.start_date.desc(), Contract.id)
+    stmt = (
+        select(Contract)
+        .where(Contract.organisation_id == actor.organisation_id, policy.contract_scope(session, actor, Contract.id))
+        .order_by(Contract.start_date.desc(), Contract.id)
+    )
     return [
         ContractRow(number=c.number, status=c.status, start_date=c.start_date, end_date=c.end_date,
                     term_months=c.term_months, total=Money(c.total_minor, c.currency))
@@ -111,16 +76,13 @@ def list_contracts(*, session: Session, actor: Actor) -> list[ContractRow]:
     ]
 
 
+@policy.allowed(*policy.CUSTOMERS)
 def find_contract(*, session: Session, actor: Actor, number: str) -> Contract:
-    stmt = select(Contract).where(Contract.organisation_id == actor.organisation_id,
-                                  Contract.number == (number or "").strip())
-    contract = session.exec(scope_contracts(stmt, session=session, actor=actor)).first()
-    if contract is None:
-        raise NotFound("contract")
-    return contract
+    return policy.visible_contract(session, actor, number=number, record_denial=False)
 
 
-def _methods(session: Session, organisation_id: int, ids: set[int | None]) -> dict[int, PaymentMethod]:
+def payment_methods(session: Session, organisation_id: int, ids: set[int | None]) -> dict[int, PaymentMethod]:
+    """The organisation's cards among ``ids``, by id (deleted ones too: old orders name them)."""
     ids = {i for i in ids if i}
     if not ids:
         return {}
@@ -129,13 +91,14 @@ def _methods(session: Session, organisation_id: int, ids: set[int | None]) -> di
     return {m.id: m for m in rows}
 
 
+@policy.allowed(*policy.CUSTOMERS)
 def get_contract(*, session: Session, actor: Actor, number: str) -> ContractDetail:
     contract = find_contract(session=session, actor=actor, number=number)
     orders = session.exec(
         select(Order).where(Order.organisation_id == actor.organisation_id, Order.contract_id == contract.id)
         .order_by(Order.start_date, Order.number)
     ).all()
-    methods = _methods(session, actor.organisation_id, {o.payment_method_id for o in orders}
+    methods = payment_methods(session, actor.organisation_id, {o.payment_method_id for o in orders}
                        | {contract.payment_method_id})
     return ContractDetail(
         number=contract.number,
@@ -161,15 +124,13 @@ def get_contract(*, session: Session, actor: Actor, number: str) -> ContractDeta
     )
 
 
+@policy.allowed(*policy.CUSTOMERS)
 def find_order(*, session: Session, actor: Actor, number: str) -> tuple[Order, Contract | None]:
-    """An order the actor may see: of the organisation, and of one of a contract admin's contracts."""
+    """An order the actor may see: of the organisation, and of a contract they may see."""
     order = session.exec(
         select(Order).where(Order.organisation_id == actor.organisation_id, Order.number == (number or "").strip())
     ).first()
-    if order is None:
-        raise NotFound("order")
-    ids = visible_contract_ids(session=session, actor=actor)
-    if ids is not ALL and order.contract_id not in ids:
+    if order is None or not policy.can_see_contract(session, actor, order.contract_id):
         raise NotFound("order")
     contract = session.get(Contract, order.contract_id) if order.contract_id else None
     return order, contract

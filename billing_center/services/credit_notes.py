@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from billing_center.domain import clock
-from billing_center.domain.enums import InvoiceStatus, Role
+from billing_center.domain.enums import InvoiceStatus
 from billing_center.domain.errors import Conflict, NotFound, ValidationFailed
 from billing_center.domain.money import Money, line_amount, tax_on
 from billing_center.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
-from billing_center.services import audit
+from billing_center.services import audit, policy
 from billing_center.services.actors import Actor
+from billing_center.services.invoices import PricedLine, find_invoice
 from billing_center.services.numbering import take_next
-from billing_center.services.transactions import find_invoice
 
 MAX_REASON = 500
 
@@ -56,12 +56,12 @@ class CreditPreview:
         return self.subtotal + self.tax
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def preview_credit_note(
     *, session: Session, actor: Actor, invoice_number: str, lines: list[CreditLine] | None = None,
     full: bool = False, lock: bool = False,
 ) -> CreditPreview:
     """What a credit note would credit, with every check of issuing one; writes nothing."""
-    actor.require(Role.BILLING_ADMIN)
     invoice = find_invoice(session=session, actor=actor, number=invoice_number)
     if lock:
         # Lock the invoice row: two credit notes for one invoice are taken one after the other.
@@ -103,9 +103,8 @@ def preview_credit_note(
                 continue
             left = invoice_lines[line_id].quantity - already[line_id][0]
             if qty > left:
-                raise ValidationFailed(
-                    "quantity", f"Line {invoice_lines[line_id].position} has {left} unit(s) left to credit."
-                )
+                raise ValidationFailed("quantity", "Line {line} has {count} unit(s) left to credit.",
+                                       line=invoice_lines[line_id].position, count=left)
             wanted.append(CreditLine(line_id, qty))
         if not wanted:
             raise ValidationFailed("quantity", "Choose at least one unit to credit.")
@@ -134,6 +133,7 @@ def preview_credit_note(
     return CreditPreview(invoice=invoice, priced=priced, subtotal=Money(subtotal, currency), tax=Money(tax, currency))
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def issue_credit_note(
     *,
     session: Session,
@@ -144,12 +144,11 @@ def issue_credit_note(
     full: bool = False,
 ) -> CreditNote:
     """Credit the whole invoice (``full=True``: everything still creditable) or the given lines."""
-    actor.require(Role.BILLING_ADMIN)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("reason", "Give the reason for the credit note.")
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("reason", f"Keep the reason under {MAX_REASON} characters.")
+        raise ValidationFailed("reason", "Keep the reason under {count} characters.", count=MAX_REASON)
     preview = preview_credit_note(session=session, actor=actor, invoice_number=invoice_number, lines=lines,
                                   full=full, lock=True)
     invoice, priced, currency = preview.invoice, preview.priced, preview.invoice.currency
@@ -171,35 +170,22 @@ def issue_credit_note(
     return note
 
 
-@dataclass(frozen=True)
-class CreditNoteLineView:
-    product: str
-    description: str
-    quantity: int
-    unit_price: Money
-    amount: Money
-    tax_rate_bp: int
-    tax: Money
-
-
+@policy.allowed(*policy.CUSTOMERS)
 def find_credit_note(*, session: Session, actor: Actor, number: str) -> tuple[CreditNote, Invoice,
-                                                                             list[CreditNoteLineView]]:
+                                                                             list[PricedLine]]:
     """A credit note the actor may see: its invoice must be visible to them."""
     note = session.exec(select(CreditNote).where(CreditNote.organisation_id == actor.organisation_id,
                                                  CreditNote.number == (number or "").strip())).first()
-    if note is None:
+    invoice = session.get(Invoice, note.invoice_id) if note is not None else None
+    if invoice is None or not policy.can_see_contract(session, actor, invoice.contract_id):
         raise NotFound("credit note")
-    invoice = session.get(Invoice, note.invoice_id)
-    try:
-        find_invoice(session=session, actor=actor, number=invoice.number)
-    except NotFound:
-        raise NotFound("credit note") from None
     cur = note.currency
     rows = session.exec(
         select(CreditNoteLine, InvoiceLine).join(InvoiceLine, InvoiceLine.id == CreditNoteLine.invoice_line_id)
         .where(CreditNoteLine.credit_note_id == note.id).order_by(InvoiceLine.position)
     ).all()
-    views = [CreditNoteLineView(product=il.product_name, description=il.description, quantity=cl.quantity,
-                                unit_price=Money(int(il.unit_price_minor), cur), amount=Money(int(cl.amount_minor), cur),
-                                tax_rate_bp=il.tax_rate_bp, tax=Money(int(cl.tax_minor), cur)) for cl, il in rows]
+    views = [PricedLine(product=il.product_name, description=il.description, quantity=cl.quantity,
+                                unit_price=Money(int(il.unit_price_minor), cur),
+                                amount=Money(int(cl.amount_minor), cur), tax_rate_bp=il.tax_rate_bp,
+                                tax=Money(int(cl.tax_minor), cur)) for cl, il in rows]
     return note, invoice, views

@@ -20,6 +20,8 @@ class LineInput:
     quantity: int
     unit_price: Money
     description: str = ""
+    # A line priced elsewhere and already rounded once (a prorated licence change, issue 8); it may be negative.
+    amount: Money | None = None
 
 
 def tax_rate_for(org: Organisation, seller_country: str) -> tuple[int, bool]:
@@ -97,7 +99,7 @@ def issue_invoice(
             raise ValidationFailed("quantity", "A line needs a quantity of at least 1.")
         if item.unit_price.currency != currency:
             raise ValidationFailed("currency", "Every line must be in the invoice's currency.")
-        net = line_amount(item.unit_price, item.quantity)
+        net = item.amount if item.amount is not None else line_amount(item.unit_price, item.quantity)
         vat = tax_on(net, rate)
         session.add(
             InvoiceLine(

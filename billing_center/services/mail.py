@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlmodel import Session, select
 
 from billing_center.domain import clock
@@ -58,7 +59,7 @@ def send_email(
     """Store the message and, with SMTP configured, send it once the transaction commits."""
     to = (to or "").strip().lower()
     if not is_email_address(to):
-        raise ValidationFailed("to", f"{to or 'An empty address'} is not an e-mail address.")
+        raise ValidationFailed("to", "{address} is not an e-mail address.", address=to or "An empty address")
     subject = " ".join((subject or "").split())[:300]  # no header injection through new lines
     row = OutgoingEmail(
         organisation_id=organisation_id,
@@ -111,19 +112,39 @@ def _message(row: OutgoingEmail) -> EmailMessage:
     return msg
 
 
-def deliver(*, session: Session, ids: list[int] | None = None) -> int:
-    """Send queued messages over SMTP (all queued ones when ``ids`` is None). Returns how many were
-    sent. A failure is recorded on the row and never raised: the use case has already happened."""
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def next_attempt(attempts: int, now: datetime) -> datetime:
+    """When a message that failed ``attempts`` times is tried again: exponential backoff."""
+    delay = timedelta(seconds=get_settings().mail_retry_seconds * 2 ** max(attempts - 1, 0))
+    return now + min(delay, MAX_BACKOFF)
+
+
+def claim_retry(*, session: Session, row_id: int, now: datetime) -> bool:
+    """Claim a due failed message for this worker (a conditional update: one worker wins)."""
+    claimed = session.exec(update(OutgoingEmail).where(
+        OutgoingEmail.id == row_id, OutgoingEmail.status == EmailStatus.FAILED, OutgoingEmail.next_attempt_at <= now,
+    ).values(next_attempt_at=now + timedelta(minutes=5)))
+    return claimed.rowcount == 1
+
+
+def deliver(*, session: Session, ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Send queued messages over SMTP (all queued ones when ``ids`` is None; the given ones, queued or
+    failed, otherwise). Returns how many were sent. A failure is recorded on the row (error, attempts,
+    next try) and never raised: the use case has already happened."""
     settings = get_settings()
     if not settings.smtp_host:
         return 0
+    now = now or clock.now()
     query = select(OutgoingEmail).where(OutgoingEmail.status == EmailStatus.QUEUED)
     if ids is not None:
-        query = query.where(OutgoingEmail.id.in_(ids))
+        query = select(OutgoingEmail).where(OutgoingEmail.id.in_(ids),
+                                            OutgoingEmail.status.in_([EmailStatus.QUEUED, EmailStatus.FAILED]))
     rows = session.exec(query.order_by(OutgoingEmail.id)).all()
     if not rows:
         return 0
-    sent = 0
+    sent, tried = 0, set()
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
             smtp.ehlo()
@@ -133,22 +154,33 @@ def deliver(*, session: Session, ids: list[int] | None = None) -> int:
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password or "")
             for row in rows:
+                tried.add(row.id)
                 try:
                     smtp.send_message(_message(row))
                 except smtplib.SMTPException as exc:
-                    row.status, row.error = EmailStatus.FAILED, str(exc)[:500]
+                    _failed(row, str(exc), now)
                 else:
-                    row.status, row.sent_at, row.error = EmailStatus.SENT, clock.now(), None
+                    row.attempts += 1
+                    row.status, row.sent_at, row.error, row.next_attempt_at = EmailStatus.SENT, clock.now(), None, None
                     sent += 1
                 session.add(row)
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("SMTP delivery failed: %s", exc)
         for row in rows:
-            if row.status == EmailStatus.QUEUED:
-                row.status, row.error = EmailStatus.FAILED, f"SMTP unavailable: {exc}"[:500]
+            if row.id not in tried:
+                _failed(row, f"SMTP unavailable: {exc}", now)
                 session.add(row)
     session.flush()
     return sent
+
+
+def _failed(row: OutgoingEmail, error: str, now: datetime) -> None:
+    """One more failed attempt: the error is kept, and the next try is scheduled with backoff."""
+    row.attempts += 1
+    row.status, row.error = EmailStatus.FAILED, error[:500]
+    row.next_attempt_at = next_attempt(row.attempts, now)
+    log.warning("e-mail %s to %s failed (attempt %d), next try at %s: %s", row.id, row.to_address, row.attempts,
+                row.next_attempt_at.isoformat(timespec="seconds"), error[:200])
 
 
 def outbox(*, session: Session, limit: int = 50, to: str | None = None,

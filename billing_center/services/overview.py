@@ -1,4 +1,9 @@
-"""The Overview page's figures, computed from the organisation's own data."""
+"""The Overview page's figures, computed from the organisation's own data.
+
+Every signed-in person has an Overview. Invoice and contract figures count only what the person may
+see (``policy.contract_scope``: a billing admin everything, anyone else the contracts they
+administer); subscriptions and licences are the organisation's.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from sqlmodel import Session, select
 from billing_center.domain import clock
 from billing_center.domain.enums import InvoiceStatus, SubscriptionStatus
 from billing_center.domain.money import Money
-from billing_center.models import Contract, Invoice, LicenceAssignment, Organisation, Product, Subscription
+from billing_center.models import Contract, Invoice, Organisation, Product, Subscription
+from billing_center.services import policy
 from billing_center.services.actors import Actor
+from billing_center.services.licences import licence_totals
 
 LIVE_SUBSCRIPTION = (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL, SubscriptionStatus.SUSPENDED)
 
@@ -45,6 +52,7 @@ class MonthTotal:
     amounts: dict[str, int]  # currency -> invoiced total in minor units
 
 
+@policy.allowed(*policy.EVERYONE)
 def invoiced_per_month(*, session: Session, actor: Actor, months: int = 12) -> list[MonthTotal]:
     """What was invoiced in each of the last ``months`` calendar months, per currency (void excluded)."""
     today = clock.today()
@@ -54,6 +62,7 @@ def invoiced_per_month(*, session: Session, actor: Actor, months: int = 12) -> l
             Invoice.organisation_id == actor.organisation_id,
             Invoice.issue_date >= first,
             Invoice.status != InvoiceStatus.VOID,
+            policy.contract_scope(session, actor, Invoice.contract_id),
         )
     ).all()
     buckets = [MonthTotal(clock.add_months(first, i), {}) for i in range(months)]
@@ -65,8 +74,10 @@ def invoiced_per_month(*, session: Session, actor: Actor, months: int = 12) -> l
     return buckets
 
 
+@policy.allowed(*policy.EVERYONE)
 def get_overview(*, session: Session, actor: Actor) -> Overview:
     org_id = actor.organisation_id
+    invoices_seen = policy.contract_scope(session, actor, Invoice.contract_id)
     org = session.get(Organisation, org_id)
     today = clock.today()
 
@@ -74,29 +85,19 @@ def get_overview(*, session: Session, actor: Actor) -> Overview:
         select(Subscription.id, Subscription.quantity)
         .where(Subscription.organisation_id == org_id, Subscription.status.in_(LIVE_SUBSCRIPTION))
     ).all()
-    sub_ids = [s.id for s in subs]
-    assigned = 0
-    if sub_ids:
-        assigned = session.exec(
-            select(func.count())
-            .select_from(LicenceAssignment)
-            .where(
-                LicenceAssignment.organisation_id == org_id,
-                LicenceAssignment.subscription_id.in_(sub_ids),
-                LicenceAssignment.revoked_at.is_(None),
-            )
-        ).one()
+    licences_total, assigned = licence_totals(session, org_id)  # the Licences section's own figures
 
     unpaid_rows = session.exec(
         select(Invoice.currency, func.count(), func.sum(Invoice.total_minor), func.min(Invoice.due_date))
-        .where(Invoice.organisation_id == org_id, Invoice.status == InvoiceStatus.OPEN)
+        .where(Invoice.organisation_id == org_id, Invoice.status == InvoiceStatus.OPEN, invoices_seen)
         .group_by(Invoice.currency)
         .order_by(Invoice.currency)
     ).all()
     overdue = session.exec(
         select(func.count())
         .select_from(Invoice)
-        .where(Invoice.organisation_id == org_id, Invoice.status == InvoiceStatus.OPEN, Invoice.due_date < today)
+        .where(Invoice.organisation_id == org_id, Invoice.status == InvoiceStatus.OPEN, Invoice.due_date < today,
+               invoices_seen)
     ).one()
 
     next_row = session.exec(
@@ -114,7 +115,8 @@ def get_overview(*, session: Session, actor: Actor) -> Overview:
     contracts = session.exec(
         select(func.count())
         .select_from(Contract)
-        .where(Contract.organisation_id == org_id, Contract.status == "active")
+        .where(Contract.organisation_id == org_id, Contract.status == "active",
+               policy.contract_scope(session, actor, Contract.id))
     ).one()
 
     return Overview(
@@ -122,7 +124,7 @@ def get_overview(*, session: Session, actor: Actor) -> Overview:
         account_status=org.status,
         trial_ends_on=org.trial_ends_on,
         active_subscriptions=len(subs),
-        licences_total=sum(s.quantity for s in subs),
+        licences_total=licences_total,
         licences_assigned=assigned,
         active_contracts=contracts,
         unpaid_invoices=sum(r[1] for r in unpaid_rows),

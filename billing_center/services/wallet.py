@@ -14,11 +14,12 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from billing_center.domain import clock
-from billing_center.domain.enums import PaymentKind, Role
+from billing_center.domain.enums import PaymentKind
 from billing_center.domain.errors import NotFound, ValidationFailed
 from billing_center.models import BillingProfile, Contract, PaymentMethod, Product, Subscription
+from billing_center.payments.declines import decline_reason
 from billing_center.payments.gateway import CardDeclined, PaymentError, PaymentGateway, ProcessorUnavailable
-from billing_center.services import audit
+from billing_center.services import audit, policy
 from billing_center.services.actors import Actor
 
 LIVE_SUBSCRIPTIONS = ("active", "trial", "suspended")
@@ -51,17 +52,14 @@ def card_label(card: PaymentMethod | None) -> str:
     return f"{card.brand} - {card.last4}" if card else "Invoice"
 
 
-def _require_admin(actor: Actor) -> None:
-    actor.require(Role.BILLING_ADMIN)
-
-
 def _live_cards(session: Session, org_id: int):
     return select(PaymentMethod).where(PaymentMethod.organisation_id == org_id, PaymentMethod.deleted_at.is_(None))
 
 
-def get_card(*, session: Session, actor: Actor, card_id: int) -> PaymentMethod:
-    """A card of the actor's organisation; another organisation's id is a missing one (R-SEC-1)."""
-    card = session.exec(_live_cards(session, actor.organisation_id).where(PaymentMethod.id == card_id)).first()
+def find_card(session: Session, organisation_id: int, card_id: int | None) -> PaymentMethod:
+    """A live card of the organisation; another organisation's id is a missing one (R-SEC-1).
+    Not a use case: the use cases that pay with a card call it after their own role check."""
+    card = session.exec(_live_cards(session, organisation_id).where(PaymentMethod.id == card_id)).first()
     if card is None:
         raise NotFound("payment method")
     return card
@@ -69,6 +67,12 @@ def get_card(*, session: Session, actor: Actor, card_id: int) -> PaymentMethod:
 
 def _uses(session: Session, org_id: int, card_id: int) -> list[str]:
     """What this card pays today: live subscriptions and active contracts."""
+    products, contracts = _paid_by(session, org_id, card_id)
+    return [*products, *[f"contract {n}" for n in contracts]]
+
+
+def _paid_by(session: Session, org_id: int, card_id: int) -> tuple[list[str], list[str]]:
+    """The products of the live subscriptions and the numbers of the active contracts this card pays."""
     subs = session.exec(
         select(Product.name)
         .join(Subscription, Subscription.product_id == Product.id)
@@ -80,11 +84,11 @@ def _uses(session: Session, org_id: int, card_id: int) -> list[str]:
         select(Contract.number).where(Contract.organisation_id == org_id, Contract.payment_method_id == card_id,
                                       Contract.status == "active").order_by(Contract.number)
     ).all()
-    return [*subs, *[f"contract {n}" for n in contracts]]
+    return list(subs), list(contracts)
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def list_cards(*, session: Session, actor: Actor) -> list[CardView]:
-    _require_admin(actor)
     today = clock.today()
     cards = session.exec(
         _live_cards(session, actor.organisation_id).order_by(PaymentMethod.is_default.desc(), PaymentMethod.id)
@@ -98,13 +102,18 @@ def list_cards(*, session: Session, actor: Actor) -> list[CardView]:
     ]
 
 
-def _clean_text(field: str, value: str, limit: int, *, required: bool = False, label: str = "") -> str:
+def _clean_text(field: str, value: str, limit: int) -> str:
     value = " ".join((value or "").split())
-    if required and not value:
-        raise ValidationFailed(field, f"Enter the {label}.")
     if len(value) > limit:
-        raise ValidationFailed(field, f"Use at most {limit} characters.")
+        raise ValidationFailed(field, "Use at most {count} characters.", count=limit)
     return value
+
+
+def _holder_name(value: str) -> str:
+    name = _clean_text("holder_name", value, MAX_NAME)
+    if not name:
+        raise ValidationFailed("holder_name", "Enter the cardholder's name.")
+    return name
 
 
 def check_expiry(exp_month: int | str, exp_year: int | str) -> tuple[int, int]:
@@ -138,9 +147,10 @@ def _verify(gateway: PaymentGateway, token: str):
     try:
         return gateway.verify_card(token=token)
     except CardDeclined as exc:
-        raise ValidationFailed("card", f"The card was not accepted: {exc.message}") from None
+        raise ValidationFailed("card", "The card was not accepted: {reason}", reason=decline_reason(exc),
+                               words=("reason",)) from None
     except PaymentError as exc:
-        raise ValidationFailed("card", f"The card could not be checked: {exc.message}") from None
+        raise ValidationFailed("card", "The card could not be checked: {reason}", reason=exc.message) from None
     except ProcessorUnavailable:
         raise ValidationFailed("card", "The payment processor did not answer. Try again in a moment.") from None
 
@@ -166,11 +176,11 @@ def _store_card(session: Session, actor: Actor, check, holder_name: str, address
     return card
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def add_card(*, session: Session, actor: Actor, gateway: PaymentGateway, token: str, holder_name: str,
              address: str = "", make_default: bool = False) -> PaymentMethod:
     """Add a card the browser tokenised at the processor. The processor verifies it first."""
-    _require_admin(actor)
-    holder_name = _clean_text("holder_name", holder_name, MAX_NAME, required=True, label="cardholder's name")
+    holder_name = _holder_name(holder_name)
     address = _clean_text("address", address, MAX_ADDRESS)
     check = _verify(gateway, token)
     card = _store_card(session, actor, check, holder_name, address, make_default)
@@ -179,13 +189,13 @@ def add_card(*, session: Session, actor: Actor, gateway: PaymentGateway, token: 
     return card
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def update_card(*, session: Session, actor: Actor, card_id: int, expiry: str, holder_name: str,
                 address: str) -> PaymentMethod:
     """Edit expiry, holder name and address (the number cannot change: replace the card for that)."""
-    _require_admin(actor)
-    card = get_card(session=session, actor=actor, card_id=card_id)
+    card = find_card(session, actor.organisation_id, card_id)
     month, year = parse_expiry(expiry)
-    card.holder_name = _clean_text("holder_name", holder_name, MAX_NAME, required=True, label="cardholder's name")
+    card.holder_name = _holder_name(holder_name)
     card.address = _clean_text("address", address, MAX_ADDRESS)
     card.exp_month, card.exp_year = month, year
     session.add(card)
@@ -195,12 +205,12 @@ def update_card(*, session: Session, actor: Actor, card_id: int, expiry: str, ho
     return card
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def replace_card(*, session: Session, actor: Actor, gateway: PaymentGateway, card_id: int, token: str,
                  holder_name: str, address: str = "") -> PaymentMethod:
     """A new card takes the old one's place everywhere it pays (and as default); the old one leaves."""
-    _require_admin(actor)
-    old = get_card(session=session, actor=actor, card_id=card_id)
-    holder_name = _clean_text("holder_name", holder_name, MAX_NAME, required=True, label="cardholder's name")
+    old = find_card(session, actor.organisation_id, card_id)
+    holder_name = _holder_name(holder_name)
     address = _clean_text("address", address, MAX_ADDRESS)
     check = _verify(gateway, token)
     new = _store_card(session, actor, check, holder_name, address, make_default=False)
@@ -235,10 +245,10 @@ def _make_default(session: Session, org_id: int, card: PaymentMethod) -> None:
     session.flush()
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def set_default(*, session: Session, actor: Actor, card_id: int) -> PaymentMethod:
     """R-PAY-1: the default pays future purchases; active contracts keep their own card."""
-    _require_admin(actor)
-    card = get_card(session=session, actor=actor, card_id=card_id)
+    card = find_card(session, actor.organisation_id, card_id)
     today = clock.today()
     if (card.exp_year, card.exp_month) < (today.year, today.month):
         raise ValidationFailed("card", "This card has expired. Update its expiry date or add another card.")
@@ -248,17 +258,21 @@ def set_default(*, session: Session, actor: Actor, card_id: int) -> PaymentMetho
     return card
 
 
+@policy.allowed(*policy.BILLING_ADMIN)
 def delete_card(*, session: Session, actor: Actor, card_id: int) -> None:
     """Refused while the card pays a live subscription or an active contract: change those first."""
-    _require_admin(actor)
-    card = get_card(session=session, actor=actor, card_id=card_id)
-    uses = _uses(session, actor.organisation_id, card.id)
-    if uses:
-        raise ValidationFailed(
-            "card",
-            f"{card_label(card)} cannot be deleted: it pays {', '.join(uses)}. "
-            "Choose another payment method for it first, or replace this card.",
-        )
+    card = find_card(session, actor.organisation_id, card_id)
+    products, contracts = _paid_by(session, actor.organisation_id, card.id)
+    named = {"card": card_label(card), "products": ", ".join(products), "contracts": ", ".join(contracts)}
+    if products and contracts:
+        raise ValidationFailed("card", "{card} cannot be deleted: it pays {products} and contract {contracts}. "
+                                       "Choose another payment method for it first, or replace this card.", **named)
+    if products:
+        raise ValidationFailed("card", "{card} cannot be deleted: it pays {products}. Choose another payment method "
+                                       "for it first, or replace this card.", **named)
+    if contracts:
+        raise ValidationFailed("card", "{card} cannot be deleted: it pays contract {contracts}. Choose another "
+                                       "payment method for it first, or replace this card.", **named)
     profiles = session.exec(select(BillingProfile).where(BillingProfile.organisation_id == actor.organisation_id,
                                                          BillingProfile.payment_method_id == card.id)).all()
     for profile in profiles:

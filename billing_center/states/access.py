@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
+from sqlmodel import Session
 
 from billing_center.components.forms import form_text
-from billing_center.db import session_scope
-from billing_center.domain.errors import RateLimited, ServiceError, ValidationFailed
+from billing_center.i18n import _
 from billing_center.services import activation
 from billing_center.settings import get_settings
+from billing_center.states.session import SessionState, public
+
+NEXT_STEP = {"email_sent": "sent", "proof_needed": "proof", "has_access": "has_access"}
 
 
-class AccessState(rx.State):
+class AccessState(SessionState):
     step: str = "email"  # email, proof, sent, has_access
     email: str = ""
     email_error: str = ""
@@ -20,41 +25,41 @@ class AccessState(rx.State):
     error: str = ""
     demo_mailbox: bool = False
 
-    def _client_ip(self) -> str:
-        return getattr(self.router.session, "client_ip", "") or ""
+    field_errors: ClassVar[dict[str, str]] = {"email": "email_error", "amount": "amount_error",
+                                              "reference": "reference_error", "*": "error"}
 
-    @rx.event
-    def open_page(self):
+    def _start(self) -> None:
         self.step, self.email = "email", ""
         self.email_error = self.reference_error = self.amount_error = self.error = ""
         settings = get_settings()
         self.demo_mailbox = settings.demo_mailbox and not settings.smtp_host
 
     @rx.event
-    def start_over(self):
-        self.open_page()
+    @public(page=True)
+    def open_page(self):
+        self._start()
 
     @rx.event
-    def submit(self, form_data: dict):
+    @public
+    def start_over(self):
+        self._start()
+
+    @rx.event
+    def leave(self):
+        """The page is left: the tab's next visit starts at the first step, not at this visit's until its
+        load runs. Not the person's input (no ``@public``: not a field set before a page's load)."""
+        self._start()
+
+    @rx.event
+    @public
+    def submit(self, db: Session, form_data: dict):
         self.email_error = self.reference_error = self.amount_error = self.error = ""
-        email = form_text(form_data, "email").strip()
-        reference = form_text(form_data, "reference") if self.step == "proof" else ""
-        amount = form_text(form_data, "amount") if self.step == "proof" else ""
-        try:
-            with session_scope() as session:
-                result = activation.request_access(session=session, email=email, reference=reference,
-                                                   amount=amount, ip=self._client_ip())
-        except ValidationFailed as exc:
-            setattr(self, {"email": "email_error", "amount": "amount_error"}.get(exc.field, "reference_error"),
-                    exc.message)
-            return
-        except RateLimited as exc:
-            self.error = exc.message
-            return
-        except ServiceError as exc:
-            self.error = exc.message
-            return
+        proof = self.step == "proof"
+        result = activation.request_access(
+            session=db, email=form_text(form_data, "email").strip(), ip=self._client_ip(),
+            reference=form_text(form_data, "reference") if proof else "",
+            amount=form_text(form_data, "amount") if proof else "")
         self.email = result.email
-        self.step = {"email_sent": "sent", "proof_needed": "proof", "has_access": "has_access"}[result.outcome]
+        self.step = NEXT_STEP[result.outcome]
         if self.step == "sent":
-            return rx.toast.success("E-mail sent. Check your mailbox.")
+            return rx.toast.success(_("E-mail sent. Check your mailbox."))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 import reflex as rx
+from sqlmodel import Session
 
 from billing_center.components.forms import form_text
-from billing_center.db import session_scope
 from billing_center.domain.errors import ServiceError, ValidationFailed
+from billing_center.i18n import _, translate_error
 from billing_center.services import activation, auth
-from billing_center.states.session import SESSION_COOKIE, SessionState
+from billing_center.services.actors import Actor
+from billing_center.states.session import SessionState, public
 
 
 class ActivateState(SessionState):
@@ -22,101 +27,83 @@ class ActivateState(SessionState):
     error: str = ""
     busy: bool = False
 
+    field_errors: ClassVar[dict[str, str]] = {"full_name": "full_name_error", "password": "password_error",
+                                              "password_again": "password_again_error", "email": "password_error"}
+
     def _token(self) -> str:
         return str(self.router.url.query_parameters.get("token", "") or "")
 
     def _clear_errors(self) -> None:
         self.full_name_error = self.password_error = self.password_again_error = self.error = ""
 
-    def _decide(self) -> None:
+    def _decide(self, db: Session, actor: Actor | None) -> None:
         """Which step this visitor is on, from the link and the current session."""
         try:
-            with session_scope() as session:
-                info = activation.inspect_link(session=session, token=self._token())
+            info = activation.inspect_link(session=db, token=self._token())
         except activation.LinkInvalid as exc:
-            self.step, self.error = "invalid", exc.message
+            self.step, self.error = "invalid", translate_error(exc)
             return
         self.link_email, self.link_what = info.email, info.what
         self.needs_name = not info.full_name
-        actor = self._actor()
         if actor is not None:
-            self._show_actor(actor)
             self.step = "accept" if actor.email == info.email else "other_person"
         else:
             self.step = "sign_in" if info.has_account else "sign_up"
 
+    def _service_error(self, exc: ServiceError, errors: Mapping[str, str] | None = None):
+        """A field's message at its field; anything else (a used or expired link, a wrong password, an
+        account made meanwhile) above the form, on the step the visitor is on now."""
+        self.busy = False
+        if isinstance(exc, ValidationFailed):
+            return super()._service_error(exc, errors)
+        self.error = translate_error(exc)
+        return ActivateState.check_link
+
     @rx.event
-    def open_page(self):
+    @public(page=True)
+    def check_link(self, actor: Actor | None, db: Session):
+        """Re-read the link and the session after a refused step (in a transaction of its own)."""
+        self._decide(db, actor)
+
+    @rx.event
+    @public(page=True)
+    def open_page(self, actor: Actor | None, db: Session):
         self._clear_errors()
         self.busy = False
-        self._decide()
+        self._decide(db, actor)
 
     @rx.event
-    def sign_up(self, form_data: dict):
+    @public
+    def sign_up(self, db: Session, form_data: dict):
         self._clear_errors()
-        try:
-            with session_scope() as session:
-                signed = activation.sign_up_with_link(
-                    session=session, token=self._token(), full_name=form_text(form_data, "full_name"),
-                    password=form_text(form_data, "password"),
-                    password_again=form_text(form_data, "password_again"),
-                    ip=self._client_ip(), user_agent=self.router.headers.user_agent or "")
-        except ValidationFailed as exc:
-            setattr(self, f"{exc.field}_error" if exc.field in ("full_name", "password_again") else
-                    "password_error", exc.message)
-            return
-        except ServiceError as exc:
-            self.error = exc.message
-            return self._decide()
-        self.session_token = signed.token
-        self._show_actor(signed.actor)
-        self.step = "accept"
-        return rx.toast.success("Your account is ready.")
+        ticket = activation.sign_up_with_link(
+            session=db, token=self._token(), full_name=form_text(form_data, "full_name"),
+            password=form_text(form_data, "password"), password_again=form_text(form_data, "password_again"),
+            ip=self._client_ip())
+        return self._start_session(ticket, self.router.page.raw_path)  # the page reopens signed in
 
     @rx.event
-    def sign_in(self, form_data: dict):
+    @public
+    def sign_in(self, db: Session, form_data: dict):
         self._clear_errors()
-        try:
-            with session_scope() as session:
-                signed = auth.sign_in(session=session, email=self.link_email,
-                                      password=form_text(form_data, "password"), ip=self._client_ip(),
-                                      user_agent=self.router.headers.user_agent or "")
-        except ValidationFailed as exc:
-            self.password_error = exc.message
-            return
-        except ServiceError as exc:
-            self.error = exc.message
-            return
-        self.session_token = signed.token
-        self._show_actor(signed.actor)
-        self.step = "accept"
+        ticket = auth.sign_in_ticket(session=db, email=self.link_email, password=form_text(form_data, "password"),
+                                     ip=self._client_ip())
+        return self._start_session(ticket, self.router.page.raw_path)
 
     @rx.event
-    def accept(self):
+    @public
+    def accept(self, actor: Actor | None, db: Session):
         if self.busy:
             return
-        actor = self._actor()
         if actor is None:
-            self.busy = False
-            return self._decide()
+            return self._decide(db, None)
         self.busy = True
-        try:
-            with session_scope() as session:
-                accepted = activation.accept_link(session=session, actor=actor, token=self._token(),
-                                                  ip=self._client_ip())
-        except ServiceError as exc:
-            self.busy = False
-            self.step, self.error = "invalid", exc.message
-            return
-        self._show_actor(accepted.actor)
-        return [rx.redirect(accepted.next_path), rx.toast.success(accepted.message)]
+        accepted = activation.accept_link(session=db, actor=actor, token=self._token(), ip=self._client_ip())
+        self._show_actor(accepted.actor, db)
+        return [rx.redirect(accepted.next_path), rx.toast.success(_(accepted.message))]
 
     @rx.event
-    def switch_account(self):
+    @public
+    def switch_account(self, db: Session):
         """Signed in as someone else: sign that person out here, then continue with the link."""
-        with session_scope() as session:
-            auth.sign_out(session=session, token=self.session_token, ip=self._client_ip())
-        self.session_token = ""
-        self.signed_in = False
-        self._decide()
-        return rx.remove_cookie(SESSION_COOKIE, {"path": "/"})
+        return self._end_session(db, self.router.page.raw_path)

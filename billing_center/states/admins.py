@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import ClassVar
+
 import reflex as rx
+from sqlmodel import Session
 
 from billing_center.components.forms import form_text
-from billing_center.db import session_scope
-from billing_center.domain.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from billing_center.components.ui import status_color
+from billing_center.domain.enums import AdminStatus
+from billing_center.domain.errors import Forbidden, NotFound
 from billing_center.formatting import format_day
-from billing_center.services import access, admins
-from billing_center.states.session import SessionState
+from billing_center.i18n import _, ngettext
+from billing_center.labels import status_label
+from billing_center.services import admins, policy
+from billing_center.services.actors import Actor
+from billing_center.states.session import SessionState, event_id, signed_in
 
-STATE_LABELS = {"invited": ("Invited", "blue"), "active": ("Active", "green")}
+
+@dataclasses.dataclass
+class AdminRow:
+    """One admin of the chosen contract as the table shows them."""
+
+    id: str
+    email: str
+    name: str
+    state: str
+    color: str
+    invited: str
+    last_sent: str
+    can_resend: bool
+    can_remove: bool
+
+
+def admin_row(admin: admins.AdminRow, locale: str) -> AdminRow:
+    return AdminRow(
+        id=str(admin.id), email=admin.email, name=admin.name or "-",
+        state=status_label(admin.status), color=status_color(admin.status),
+        invited=format_day(admin.invited_at.date(), locale), last_sent=format_day(admin.last_sent_at.date(), locale),
+        can_resend=admin.status == AdminStatus.INVITED, can_remove=not admin.is_you,
+    )
 
 
 class AdminsState(SessionState):
@@ -19,39 +49,24 @@ class AdminsState(SessionState):
     contracts: list[str] = []
     contract: str = ""
     not_found: bool = False
-    rows: list[dict[str, str]] = []
+    rows: list[AdminRow] = []
     emails_error: str = ""
     _contract_ids: dict[str, int] = {}
 
-    def _load_rows(self, actor) -> None:
+    field_errors: ClassVar[dict[str, str]] = {"emails": "emails_error"}
+
+    def _load_rows(self, actor: Actor, db: Session) -> None:
         contract_id = self._contract_ids.get(self.contract)
-        if contract_id is None:
-            self.rows = []
-            return
-        with session_scope() as session:
-            found = admins.list_admins(session=session, actor=actor, contract_id=contract_id, ip=self._client_ip())
-        rows = []
-        for r in found:
-            label, color = STATE_LABELS.get(r.status, (r.status.capitalize(), "gray"))
-            rows.append({
-                "id": str(r.id), "email": r.email, "name": r.name or "-", "state": label, "color": color,
-                "invited": format_day(r.invited_at.date(), actor.locale),
-                "last_sent": format_day(r.last_sent_at.date(), actor.locale),
-                "can_resend": "yes" if r.status == "invited" else "",
-                "can_remove": "" if r.is_you else "yes",
-            })
-        self.rows = rows
+        found = [] if contract_id is None else admins.list_admins(session=db, actor=actor, contract_id=contract_id,
+                                                                  ip=self._client_ip())
+        self.rows = [admin_row(a, actor.locale) for a in found]
 
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
+    @signed_in(page=True)
+    def load(self, actor: Actor, db: Session):
         self.emails_error, self.not_found, self.rows = "", False, []
         try:
-            with session_scope() as session:
-                contracts = admins.contracts_for_admin_page(session=session, actor=actor)
+            contracts = admins.contracts_for_admin_page(session=db, actor=actor)
         except Forbidden:
             self.allowed, self.contracts, self.contract = False, [], ""
             return
@@ -61,17 +76,16 @@ class AdminsState(SessionState):
         wanted = str(self.router.url.query_parameters.get("contract", "") or "").strip()
         if wanted and wanted not in self._contract_ids:
             # Another organisation's contract, or one this admin does not manage: the same answer,
-            # and an entry in the audit trail (the service records it).
+            # and an entry in the audit trail (the policy records it).
             self.not_found, self.contract = True, ""
             try:
-                with session_scope() as session:
-                    access.visible_contract(session, actor, number=wanted, ip=self._client_ip())
+                policy.visible_contract(db, actor, number=wanted, ip=self._client_ip())
             except NotFound:
                 pass
             return
         self.contract = wanted or (self.contracts[0] if self.contracts else "")
         try:
-            self._load_rows(actor)
+            self._load_rows(actor, db)
         except NotFound:
             self.not_found = True
 
@@ -80,51 +94,31 @@ class AdminsState(SessionState):
         return rx.redirect(f"/admins?contract={number}")
 
     @rx.event
-    def invite(self, form_data: dict):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
+    @signed_in
+    def invite(self, actor: Actor, db: Session, form_data: dict):
         self.emails_error = ""
         contract_id = self._contract_ids.get(self.contract)
         if contract_id is None:
-            return rx.toast.error("Choose a contract first.")
-        try:
-            with session_scope() as session:
-                invited = admins.invite_admins(session=session, actor=actor, contract_id=contract_id,
-                                               emails=form_text(form_data, "emails"), ip=self._client_ip())
-        except ValidationFailed as exc:
-            self.emails_error = exc.message
-            return
-        except ServiceError as exc:
-            return rx.toast.error(exc.message)
-        self._load_rows(actor)
-        who = invited[0] if len(invited) == 1 else f"{len(invited)} people"
-        return [rx.set_value("emails", ""), rx.toast.success(f"Invitation sent to {who}.")]
+            return rx.toast.error(_("Choose a contract first."))
+        invited = admins.invite_admins(session=db, actor=actor, contract_id=contract_id,
+                                       emails=form_text(form_data, "emails"), ip=self._client_ip())
+        self._load_rows(actor, db)
+        sent = ngettext("Invitation sent to {who}.", "Invitations sent to {count} people.", len(invited))
+        return [rx.set_value("emails", ""), rx.toast.success(sent.format(who=invited[0], count=len(invited)))]
 
     @rx.event
-    def resend(self, admin_id: str):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        try:
-            with session_scope() as session:
-                email = admins.resend_invitation(session=session, actor=actor, admin_id=int(admin_id),
-                                                 ip=self._client_ip())
-        except (ServiceError, ValueError) as exc:
-            return rx.toast.error(getattr(exc, "message", "No such admin."))
-        self._load_rows(actor)
-        return rx.toast.success(f"Invitation sent again to {email}.")
+    @signed_in
+    def resend(self, actor: Actor, db: Session, admin_id: str):
+        email = admins.resend_invitation(session=db, actor=actor, admin_id=event_id(admin_id, "admin"),
+                                         ip=self._client_ip())
+        self._load_rows(actor, db)
+        return rx.toast.success(_("Invitation sent again to {email}.").format(email=email))
 
     @rx.event
-    def remove(self, admin_id: str):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        try:
-            with session_scope() as session:
-                email = admins.remove_admin(session=session, actor=actor, admin_id=int(admin_id),
-                                            ip=self._client_ip())
-        except (ServiceError, ValueError) as exc:
-            return rx.toast.error(getattr(exc, "message", "No such admin."))
-        self._load_rows(actor)
-        return rx.toast.success(f"{email} was removed from contract {self.contract}.")
+    @signed_in
+    def remove(self, actor: Actor, db: Session, admin_id: str):
+        email = admins.remove_admin(session=db, actor=actor, admin_id=event_id(admin_id, "admin"),
+                                    ip=self._client_ip())
+        self._load_rows(actor, db)
+        return rx.toast.success(_("{email} was removed from contract {contract}.").format(
+            email=email, contract=self.contract))

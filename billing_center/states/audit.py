@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
-from billing_center.db import session_scope
 from billing_center.domain.errors import Forbidden, ValidationFailed
+from billing_center.i18n import _, translate_error
+from billing_center.models import AuditEvent
 from billing_center.services import audit_log
-from billing_center.states.session import SessionState
+from billing_center.services.actors import Actor
+from billing_center.states.rows import Option
+from billing_center.states.session import SessionState, signed_in
 
 ALL = "all"
+ALARMING = ("sign_in_failed", "access_denied", "access_verification_failed")
+
+
+@dataclasses.dataclass
+class EventRow:
+    """One audit event as the table shows it."""
+
+    when: str
+    who: str
+    action: str
+    target: str
+    detail: str
+    ip: str
+    tone: str
+
+
+def event_row(event: AuditEvent) -> EventRow:
+    return EventRow(when=audit_log.when(event.at), who=event.actor_email or "-",
+                    action=_(audit_log.action_label(event.action)),
+                    target=f"{event.target_type} {event.target_id}".strip() or "-", detail=event.detail or "-",
+                    ip=event.ip or "-", tone="red" if event.action in ALARMING else "gray")
 
 
 class AuditState(SessionState):
     allowed: bool = True
-    rows: list[dict[str, str]] = []
-    action_options: list[list[str]] = []  # [code, label]
+    rows: list[EventRow] = []
+    action_options: list[Option] = []
     action: str = ALL
     date_from: str = ""
     date_to: str = ""
@@ -38,16 +64,9 @@ class AuditState(SessionState):
                                               "date_from": self.date_from, "date_to": self.date_to}.items() if v})
         return "/api/audit.csv" + (f"?{query}" if query else "")
 
-    @rx.var
-    def page_label(self) -> str:
-        return f"Page {self.page} of {self.pages} · {self.total} event{'s' if self.total != 1 else ''}"
-
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
+    @signed_in(page=True)
+    def load(self, actor: Actor, db: Session):
         params = self.router.url.query_parameters
         self.action = str(params.get("action", "") or "") or ALL
         self.date_from = str(params.get("from", "") or "")
@@ -61,39 +80,36 @@ class AuditState(SessionState):
             flt = audit_log.parse_filter(action="" if self.action == ALL else self.action,
                                          date_from=self.date_from, date_to=self.date_to)
         except ValidationFailed as exc:
-            self.filter_error, flt = exc.message, audit_log.AuditFilter()
+            self.filter_error, flt = translate_error(exc), audit_log.AuditFilter()
         try:
-            with session_scope() as session:
-                result = audit_log.list_events(session=session, actor=actor, flt=flt, page=page)
-                actions = audit_log.actions_in_use(session=session, actor=actor)
+            result = audit_log.list_events(session=db, actor=actor, flt=flt, page=page)
+            actions = audit_log.actions_in_use(session=db, actor=actor)
         except Forbidden:
             self.allowed, self.rows = False, []
             return
         self.allowed = True
-        self.action_options = [[ALL, "All actions"]] + [[a, audit_log.action_label(a)] for a in actions]
+        self.action_options = [Option(ALL, _("All actions")),
+                               *[Option(a, _(audit_log.action_label(a))) for a in actions]]
         self.page, self.pages, self.total = result.page, result.pages, result.total
-        self.rows = [
-            {"when": audit_log.when(e.at), "who": e.actor_email or "-", "action": audit_log.action_label(e.action),
-             "target": f"{e.target_type} {e.target_id}".strip() or "-", "detail": e.detail or "-",
-             "ip": e.ip or "-",
-             "tone": "red" if e.action in ("sign_in_failed", "access_denied", "access_verification_failed")
-             else "gray"}
-            for e in result.events
-        ]
+        self.rows = [event_row(e) for e in result.events]
 
     @rx.event
+    @signed_in
     def set_action(self, value: str):
         self.action = value
 
     @rx.event
+    @signed_in
     def set_date_from(self, value: str):
         self.date_from = value
 
     @rx.event
+    @signed_in
     def set_date_to(self, value: str):
         self.date_to = value
 
     @rx.event
+    @signed_in
     def apply(self):
         query = self._query(page="1")
         return rx.redirect("/audit" + (f"?{query}" if query else ""))

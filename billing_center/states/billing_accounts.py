@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 import reflex as rx
+from sqlmodel import Session
 
 from billing_center.components.ui import status_color
-from billing_center.db import session_scope
-from billing_center.domain.errors import Forbidden, ServiceError
+from billing_center.domain.errors import Forbidden
 from billing_center.formatting import format_day, format_money
+from billing_center.i18n import _, ngettext
+from billing_center.labels import status_label
 from billing_center.services import billing_accounts, wallet
-from billing_center.states.session import SessionState
+from billing_center.services.actors import Actor
+from billing_center.states.rows import Option, card_options
+from billing_center.states.session import SessionState, event_id, signed_in
 
 
 @dataclasses.dataclass
@@ -43,68 +48,58 @@ class AccountRow:
     profiles: list[ProfileRow] = dataclasses.field(default_factory=list)
 
 
+def invoice_row(invoice: billing_accounts.ProfileInvoice, locale: str) -> InvoiceRow:
+    return InvoiceRow(number=invoice.number, status=status_label(invoice.status),
+                      status_color=status_color(invoice.status), issued=format_day(invoice.issue_date, locale),
+                      due=format_day(invoice.due_date, locale), total=format_money(invoice.total, locale))
+
+
+def profile_row(profile: billing_accounts.ProfileView, locale: str) -> ProfileRow:
+    return ProfileRow(
+        id=str(profile.id), name=profile.name, currency=profile.currency,
+        invoice_email=profile.invoice_email or "—", po_number=profile.po_number or "—",
+        address=profile.address or "—", payment_method=profile.payment_method,
+        invoice_count=ngettext("{count} invoice, the latest {shown} below",
+                               "{count} invoices, the latest {shown} below", profile.invoice_count).format(
+                                   count=profile.invoice_count, shown=len(profile.invoices))
+        if profile.invoices else _("No invoices yet."),
+        invoices=[invoice_row(i, locale) for i in profile.invoices],
+    )
+
+
 class BillingAccountsState(SessionState):
     accounts: list[AccountRow] = []
-    cards: list[dict[str, str]] = []
+    cards: list[Option] = []
     page_error: str = ""
     action_error: str = ""
 
-    def _refresh(self, actor) -> None:
-        locale = actor.locale
-        with session_scope() as session:
-            accounts = billing_accounts.list_accounts(session=session, actor=actor)
-            cards = wallet.list_cards(session=session, actor=actor)
-        self.cards = [{"id": str(c.id), "label": f"{c.brand} •••• {c.last4}"} for c in cards if not c.expired]
-        self.accounts = [
-            AccountRow(
-                name=a.name,
-                profiles=[
-                    ProfileRow(
-                        id=str(p.id), name=p.name, currency=p.currency,
-                        invoice_email=p.invoice_email or "—", po_number=p.po_number or "—",
-                        address=p.address or "—", payment_method=p.payment_method,
-                        invoice_count=f"{p.invoice_count} invoice(s), the latest {len(p.invoices)} below"
-                        if p.invoices else "No invoices yet.",
-                        invoices=[
-                            InvoiceRow(number=i.number, status=i.status.capitalize(),
-                                       status_color=status_color(i.status), issued=format_day(i.issue_date, locale),
-                                       due=format_day(i.due_date, locale), total=format_money(i.total, locale))
-                            for i in p.invoices
-                        ],
-                    )
-                    for p in a.profiles
-                ],
-            )
-            for a in accounts
-        ]
+    field_errors: ClassVar[dict[str, str]] = {"*": "action_error"}
+
+    def _refresh(self, actor: Actor, db: Session) -> None:
+        accounts = billing_accounts.list_accounts(session=db, actor=actor)
+        self.cards = card_options(wallet.list_cards(session=db, actor=actor), with_expiry=False)
+        self.accounts = [AccountRow(name=a.name, profiles=[profile_row(p, actor.locale) for p in a.profiles])
+                         for a in accounts]
 
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
+    @signed_in(page=True)
+    def load(self, actor: Actor, db: Session):
         self.page_error = self.action_error = ""
         try:
-            self._refresh(actor)
+            self._refresh(actor, db)
         except Forbidden:
             self.accounts = []
-            self.page_error = "Only billing admins see the organisation's billing accounts."
+            self.page_error = _("Only billing admins see the organisation's billing accounts.")
 
     @rx.event
-    def set_profile_card(self, profile_id: str, card_id: str):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
+    @signed_in
+    def set_profile_card(self, actor: Actor, db: Session, profile_id: str, card_id: str):
         self.action_error = ""
-        try:
-            with session_scope() as session:
-                profile = billing_accounts.set_profile_payment_method(session=session, actor=actor,
-                                                                      profile_id=int(profile_id),
-                                                                      card_id=int(card_id))
-                name = profile.name
-        except (ServiceError, ValueError) as exc:
-            self.action_error = getattr(exc, "message", "Choose a card.")
+        if not card_id:
+            self.action_error = _("Choose a card.")
             return
-        self._refresh(actor)
-        return rx.toast.success(f"{name} is now paid with the chosen card.")
+        profile = billing_accounts.set_profile_payment_method(
+            session=db, actor=actor, profile_id=event_id(profile_id, "billing profile"),
+            card_id=event_id(card_id, "card"))
+        self._refresh(actor, db)
+        return rx.toast.success(_("{profile} is now paid with the chosen card.").format(profile=profile.name))

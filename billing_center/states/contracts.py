@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
+from sqlmodel import Session
 
 from billing_center.components.ui import status_color
-from billing_center.db import session_scope
 from billing_center.domain.errors import Forbidden, NotFound
-from billing_center.formatting import format_day, format_money
+from billing_center.formatting import format_day, format_money, format_period
+from billing_center.i18n import translate_error
+from billing_center.labels import frequency_label, order_type_label, payment_terms_label, status_label
 from billing_center.services import contracts as contract_service
-from billing_center.states.session import SessionState
-
-CONTRACT_STATUS = {"pending": "Pending", "active": "Active", "expired": "Expired", "cancelled": "Cancelled"}
-ORDER_TYPE = {"buy": "Buy", "renew": "Renew", "add_on": "Add-on"}
-FREQUENCY = {"annual": "Annual", "quarterly": "Quarterly", "monthly": "Monthly", "annual_prepaid": "Annual, prepaid"}
-PAYMENT_TERMS = {"net_30": "Net 30 days", "net_60": "Net 60 days", "due_on_receipt": "Due on receipt"}
+from billing_center.services.actors import Actor
+from billing_center.states.session import SessionState, signed_in
 
 
 def term_text(months: int) -> str:
@@ -25,32 +25,60 @@ def last_segment(path: str) -> str:
     return (path or "").rstrip("/").rsplit("/", 1)[-1]
 
 
+@dataclasses.dataclass
+class ContractRow:
+    """One contract of the list."""
+
+    number: str
+    href: str
+    status: str
+    color: str
+    period: str
+    term: str
+    total: str
+
+
+@dataclasses.dataclass
+class OrderRow:
+    """One order of a contract."""
+
+    number: str
+    type: str
+    start: str
+    end: str
+    payment_method: str
+    total: str
+    pdf: str
+
+
+def contract_row(contract: contract_service.ContractRow, locale: str) -> ContractRow:
+    return ContractRow(number=contract.number, href=f"/contracts/{contract.number}",
+                       status=status_label(contract.status), color=status_color(contract.status),
+                       period=format_period(contract.start_date, contract.end_date, locale),
+                       term=term_text(contract.term_months), total=format_money(contract.total, locale))
+
+
+def order_row(order: contract_service.OrderRow, locale: str) -> OrderRow:
+    return OrderRow(number=order.number, type=order_type_label(order.type), start=format_day(order.start_date, locale),
+                    end=format_day(order.end_date, locale), payment_method=order.payment_method,
+                    total=format_money(order.total, locale), pdf=f"/api/orders/{order.number}/order-form.pdf")
+
+
 class ContractsState(SessionState):
-    contracts: list[dict[str, str]] = []
+    contracts: list[ContractRow] = []
     message: str = ""
     loaded: bool = False
 
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
+    @signed_in(page=True)
+    def load(self, actor: Actor, db: Session):
         self.message = ""
         try:
-            with session_scope() as session:
-                rows = contract_service.list_contracts(session=session, actor=actor)
+            rows = contract_service.list_contracts(session=db, actor=actor)
         except Forbidden as exc:
-            self.contracts, self.message, self.loaded = [], exc.message, True
+            self.contracts, self.message, self.loaded = [], translate_error(exc), True
             return
-        loc = actor.locale
-        self.contracts = [
-            {"number": r.number, "href": f"/contracts/{r.number}",
-             "status": CONTRACT_STATUS.get(r.status, r.status), "color": status_color(r.status),
-             "period": f"{format_day(r.start_date, loc)} – {format_day(r.end_date, loc)}",
-             "term": term_text(r.term_months), "total": format_money(r.total, loc)}
-            for r in rows
-        ]
+        self.contracts = [contract_row(r, actor.locale) for r in rows]
         self.loaded = True
 
 
@@ -71,26 +99,22 @@ class ContractDetailState(SessionState):
     po_number: str = ""
     recipients: str = ""
     payment_method: str = ""
-    orders: list[dict[str, str]] = []
+    orders: list[OrderRow] = []
     loaded: bool = False
 
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
+    @signed_in(page=True)
+    def load(self, actor: Actor, db: Session):
         self.contract_number = last_segment(self.router.url.path)
         self.loaded = False
         try:
-            with session_scope() as session:
-                c = contract_service.get_contract(session=session, actor=actor, number=self.contract_number)
+            c = contract_service.get_contract(session=db, actor=actor, number=self.contract_number)
         except (NotFound, Forbidden):
             self.found, self.orders, self.loaded = False, [], True
             return
         loc = actor.locale
         self.found = True
-        self.status = CONTRACT_STATUS.get(c.status, c.status)
+        self.status = status_label(c.status)
         self.status_color = status_color(c.status)
         self.start, self.end = format_day(c.start_date, loc), format_day(c.end_date, loc)
         self.term = term_text(c.term_months)
@@ -98,15 +122,10 @@ class ContractDetailState(SessionState):
         self.subscription_terms = c.subscription_terms or "—"
         self.billing_address = c.billing_address or "—"
         self.shipping_address = c.shipping_address or "—"
-        self.frequency = FREQUENCY.get(c.billing_frequency, c.billing_frequency)
-        self.payment_terms = PAYMENT_TERMS.get(c.payment_terms, c.payment_terms)
+        self.frequency = frequency_label(c.billing_frequency)
+        self.payment_terms = payment_terms_label(c.payment_terms)
         self.po_number = c.po_number or "—"
         self.recipients = ", ".join(c.invoice_recipients) or "—"
         self.payment_method = c.payment_method
-        self.orders = [
-            {"number": o.number, "type": ORDER_TYPE.get(o.type, o.type), "start": format_day(o.start_date, loc),
-             "end": format_day(o.end_date, loc), "payment_method": o.payment_method,
-             "total": format_money(o.total, loc), "pdf": f"/api/orders/{o.number}/order-form.pdf"}
-            for o in c.orders
-        ]
+        self.orders = [order_row(o, loc) for o in c.orders]
         self.loaded = True

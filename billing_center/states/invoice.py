@@ -2,25 +2,62 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import ClassVar
+
 import reflex as rx
+from sqlmodel import Session
 
 from billing_center.components.ui import status_color
-from billing_center.db import session_scope
 from billing_center.documents.builders import rate_text
-from billing_center.domain.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from billing_center.domain.errors import Forbidden, NotFound, ValidationFailed
 from billing_center.domain.money import Money
-from billing_center.formatting import format_day, format_money
+from billing_center.formatting import format_day, format_money, format_period
+from billing_center.i18n import _
+from billing_center.labels import status_label
 from billing_center.services import credit_notes as credit_service
 from billing_center.services import transactions as tx
+from billing_center.services.actors import Actor
 from billing_center.states.contracts import last_segment
-from billing_center.states.session import SessionState
-from billing_center.states.transactions import STATUS_LABELS
+from billing_center.states.session import SessionState, signed_in
 
 
-def _period(start, end, locale) -> str:
-    if start and end:
-        return f"{format_day(start, locale)} – {format_day(end, locale)}"
-    return "—"
+@dataclasses.dataclass
+class LineRow:
+    """One line of the invoice, with what is left to credit."""
+
+    id: str
+    product: str
+    description: str
+    quantity: str
+    unit: str
+    amount: str
+    vat: str
+    creditable: str
+
+
+@dataclasses.dataclass
+class CreditNoteRow:
+    number: str
+    date: str
+    reason: str
+    total: str
+    pdf: str
+    ubl: str
+
+
+@dataclasses.dataclass
+class HistoryRow:
+    """One invoice of the subscription's billing history; ``current`` is the one on screen."""
+
+    number: str
+    href: str
+    period: str
+    issue: str
+    status: str
+    color: str
+    total: str
+    current: bool
 
 
 class InvoiceState(SessionState):
@@ -43,9 +80,10 @@ class InvoiceState(SessionState):
     balance: str = ""
     reverse_charge: bool = False
     pdf: str = ""
-    lines: list[dict[str, str]] = []
-    credit_notes: list[dict[str, str]] = []
-    history: list[dict[str, str]] = []
+    ubl: str = ""  # the Peppol BIS UBL (issue 12)
+    lines: list[LineRow] = []
+    credit_notes: list[CreditNoteRow] = []
+    history: list[HistoryRow] = []
     can_credit: bool = False
     loaded: bool = False
 
@@ -57,30 +95,27 @@ class InvoiceState(SessionState):
     cn_reason_error: str = ""
     cn_quantity_error: str = ""
     cn_preview: str = ""
-    cn_busy: bool = False
+
+    field_errors: ClassVar[dict[str, str]] = {"reason": "cn_reason_error", "*": "cn_quantity_error"}
 
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
+    @signed_in(page=True)
+    def load(self, actor: Actor, db: Session):
         self.invoice_number = last_segment(self.router.url.path)
         self.cn_open = False
-        self._reload(actor)
+        self._reload(actor, db)
 
-    def _reload(self, actor) -> None:
+    def _reload(self, actor: Actor, db: Session) -> None:
         try:
-            with session_scope() as session:
-                d = tx.get_invoice(session=session, actor=actor, number=self.invoice_number)
+            d = tx.get_invoice(session=db, actor=actor, number=self.invoice_number)
         except (NotFound, Forbidden):
             self.found, self.lines, self.credit_notes, self.history, self.loaded = False, [], [], [], True
             return
         loc = actor.locale
         self.found = True
-        self.status = STATUS_LABELS.get(d.status, d.status)
+        self.status = status_label(d.status)
         self.status_color = status_color(d.status)
-        self.period = _period(d.period_start, d.period_end, loc)
+        self.period = format_period(d.period_start, d.period_end, loc)
         self.order_number = d.order_number or "—"
         self.contract_number = d.contract_number
         self.issue, self.due = format_day(d.issue_date, loc), format_day(d.due_date, loc)
@@ -93,22 +128,23 @@ class InvoiceState(SessionState):
         self.balance = format_money(d.balance, loc)
         self.reverse_charge = d.reverse_charge
         self.pdf = f"/api/invoices/{d.number}.pdf"
+        self.ubl = f"/api/invoices/{d.number}.xml"
         self.lines = [
-            {"id": str(ln.id), "product": ln.product, "description": ln.description, "quantity": str(ln.quantity),
-             "unit": format_money(ln.unit_price, loc), "amount": format_money(ln.amount, loc),
-             "vat": rate_text(ln.tax_rate_bp, loc), "creditable": str(ln.creditable_quantity)}
+            LineRow(id=str(ln.id), product=ln.product, description=ln.description, quantity=str(ln.quantity),
+                    unit=format_money(ln.unit_price, loc), amount=format_money(ln.amount, loc),
+                    vat=rate_text(ln.tax_rate_bp, loc), creditable=str(ln.creditable_quantity))
             for ln in d.lines
         ]
         self.credit_notes = [
-            {"number": n.number, "date": format_day(n.issue_date, loc), "reason": n.reason,
-             "total": format_money(-n.total, loc), "pdf": f"/api/credit-notes/{n.number}.pdf"}
+            CreditNoteRow(number=n.number, date=format_day(n.issue_date, loc), reason=n.reason,
+                          total=format_money(-n.total, loc), pdf=f"/api/credit-notes/{n.number}.pdf",
+                          ubl=f"/api/credit-notes/{n.number}.xml")
             for n in d.credit_notes
         ]
         self.history = [
-            {"number": h.number, "href": f"/invoices/{h.number}", "period": _period(*h.period, loc),
-             "issue": format_day(h.issue_date, loc), "status": STATUS_LABELS.get(h.status, h.status),
-             "color": status_color(h.status), "total": format_money(h.total, loc),
-             "current": "yes" if h.number == d.number else ""}
+            HistoryRow(number=h.number, href=f"/invoices/{h.number}", period=format_period(*h.period, loc),
+                       issue=format_day(h.issue_date, loc), status=status_label(h.status),
+                       color=status_color(h.status), total=format_money(h.total, loc), current=h.number == d.number)
             for h in d.history
         ]
         self.can_credit = actor.is_billing_admin and d.status != "void" and d.credited < d.total
@@ -116,34 +152,41 @@ class InvoiceState(SessionState):
 
     # --- credit note form ---------------------------------------------------------------------
     @rx.event
-    def open_credit_form(self):
+    @signed_in
+    def open_credit_form(self, actor: Actor, db: Session):
         self.cn_open = True
         self.cn_full = True
-        self.cn_quantities = {ln["id"]: ln["creditable"] for ln in self.lines}
+        self.cn_quantities = {ln.id: ln.creditable for ln in self.lines}
         self.cn_reason = ""
         self.cn_reason_error = self.cn_quantity_error = ""
-        return self._preview()
+        self._preview(actor, db)
 
     @rx.event
+    @signed_in
     def close_credit_form(self):
         self.cn_open = False
 
     @rx.event
-    def set_cn_full(self, checked: bool):
+    @signed_in
+    def set_cn_full(self, actor: Actor, db: Session, checked: bool):
         self.cn_full = bool(checked)
-        return self._preview()
+        self._preview(actor, db)
 
     @rx.event
-    def set_cn_quantity(self, line_id: str, value: str):
+    @signed_in
+    def set_cn_quantity(self, actor: Actor, db: Session, line_id: str, value: str):
         self.cn_quantities = {**self.cn_quantities, line_id: value}
-        return self._preview()
+        self._preview(actor, db)
 
     @rx.event
+    @signed_in
     def set_cn_reason(self, value: str):
         self.cn_reason = value
         self.cn_reason_error = ""
 
     def _request(self) -> list[credit_service.CreditLine]:
+        if self.cn_full:
+            return []
         result = []
         for line_id, text in self.cn_quantities.items():
             text = (text or "").strip()
@@ -154,49 +197,24 @@ class InvoiceState(SessionState):
             result.append(credit_service.CreditLine(int(line_id), int(text)))
         return result
 
-    def _preview(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self.cn_quantity_error = ""
-        try:
-            lines = [] if self.cn_full else self._request()
-            with session_scope() as session:
-                preview = credit_service.preview_credit_note(session=session, actor=actor,
-                                                             invoice_number=self.invoice_number,
-                                                             lines=lines, full=self.cn_full)
-            self.cn_preview = format_money(preview.total, actor.locale)
-        except ServiceError as exc:
-            self.cn_preview = ""
-            self.cn_quantity_error = exc.message
+    def _preview(self, actor: Actor, db: Session) -> None:
+        """The total of the credit note as the form stands (a refused quantity shows at the quantities)."""
+        self.cn_quantity_error = self.cn_preview = ""
+        preview = credit_service.preview_credit_note(session=db, actor=actor, invoice_number=self.invoice_number,
+                                                     lines=self._request(), full=self.cn_full)
+        self.cn_preview = format_money(preview.total, actor.locale)
 
     @rx.event
-    def issue_credit_note(self):
-        if self.cn_busy:
+    @signed_in
+    def issue_credit_note(self, actor: Actor, db: Session):
+        if not self.cn_open:
+            # A second click queued behind the first (Reflex runs one event of a tab at a time): the
+            # first issued the note and closed the form, so this one has nothing to issue.
             return
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self.cn_busy = True
-        try:
-            lines = [] if self.cn_full else self._request()
-            with session_scope() as session:
-                note = credit_service.issue_credit_note(session=session, actor=actor,
-                                                        invoice_number=self.invoice_number, reason=self.cn_reason,
-                                                        lines=lines, full=self.cn_full)
-                number = note.number
-                amount = format_money(Money(int(note.total_minor), note.currency), actor.locale)
-        except ValidationFailed as exc:
-            if exc.field == "reason":
-                self.cn_reason_error = exc.message
-            else:
-                self.cn_quantity_error = exc.message
-            return
-        except (Conflict, Forbidden, NotFound) as exc:
-            self.cn_quantity_error = exc.message
-            return
-        finally:
-            self.cn_busy = False
+        note = credit_service.issue_credit_note(session=db, actor=actor, invoice_number=self.invoice_number,
+                                                reason=self.cn_reason, lines=self._request(), full=self.cn_full)
+        amount = format_money(Money(int(note.total_minor), note.currency), actor.locale)
         self.cn_open = False
-        self._reload(actor)
-        return rx.toast.success(f"Credit note {number} issued for {amount}.")
+        self._reload(actor, db)
+        return rx.toast.success(_("Credit note {number} issued for {amount}.").format(
+            number=note.number, amount=amount))

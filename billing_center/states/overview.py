@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
-from billing_center.db import session_scope
-from billing_center.formatting import format_day, format_money
+from billing_center.domain.enums import AccountStatus
 from billing_center.domain.money import exponent
+from billing_center.formatting import format_day, format_money
+from billing_center.i18n import _, ngettext
+from billing_center.labels import status_label
+from billing_center.services.actors import Actor
 from billing_center.services.overview import get_overview, invoiced_per_month
-from billing_center.states.session import SessionState
+from billing_center.states.session import SessionState, signed_in
 
-ACCOUNT_STATUS = {
-    "trial": ("Trial", "blue"),
-    "active": ("Active", "green"),
-    "inactive": ("Inactive", "red"),
-    "activation_required": ("Activation required", "amber"),
+# The account badge stands alone at the top of the page: stronger colours than a table's status badges.
+ACCOUNT_STATUS_COLORS = {
+    AccountStatus.TRIAL: "blue",
+    AccountStatus.ACTIVE: "green",
+    AccountStatus.INACTIVE: "red",
+    AccountStatus.ACTIVATION_REQUIRED: "amber",
 }
 
 
@@ -38,41 +43,37 @@ class OverviewState(SessionState):
     chart_currencies: list[str] = []
 
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
-        with session_scope() as session:
-            figures = get_overview(session=session, actor=actor)
+    @signed_in(page=True, read_only=True)
+    def load(self, actor: Actor, db: Session):
+        figures = get_overview(session=db, actor=actor)
         locale = actor.locale
-        label, color = ACCOUNT_STATUS.get(figures.account_status, (figures.account_status, "gray"))
-        self.account_status, self.account_status_color = label, color
+        self.account_status = status_label(figures.account_status)
+        self.account_status_color = ACCOUNT_STATUS_COLORS.get(figures.account_status, "gray")
         self.active_subscriptions = str(figures.active_subscriptions)
-        self.licences = f"{figures.licences_assigned} of {figures.licences_total}"
+        self.licences = _("{assigned} of {total}").format(assigned=figures.licences_assigned,
+                                                          total=figures.licences_total)
         free = figures.licences_total - figures.licences_assigned
-        self.licences_hint = f"{free} available to assign"
+        self.licences_hint = _("{count} available to assign").format(count=free)
         self.licences_percent = (
             round(100 * figures.licences_assigned / figures.licences_total) if figures.licences_total else 0
         )
         self.active_contracts = str(figures.active_contracts)
         self.unpaid_invoices = str(figures.unpaid_invoices)
         self.unpaid_amounts = (
-            " + ".join(format_money(m, locale) for m in figures.unpaid_amounts) or "Nothing to pay"
+            " + ".join(format_money(m, locale) for m in figures.unpaid_amounts) or _("Nothing to pay")
         )
         self.overdue_invoices = figures.overdue_invoices
-        self.overdue_message = (
-            "1 invoice is past its due date. " if figures.overdue_invoices == 1
-            else f"{figures.overdue_invoices} invoices are past their due date. "
-        )
+        self.overdue_message = ngettext("{count} invoice is past its due date. ",
+                                        "{count} invoices are past their due date. ",
+                                        figures.overdue_invoices).format(count=figures.overdue_invoices)
         if figures.next_renewal:
             renewal = figures.next_renewal
             self.next_renewal = format_day(renewal.on, locale)
-            self.next_renewal_hint = f"{renewal.product} ({'auto-renews' if renewal.auto_renew else 'ends'})"
+            self.next_renewal_hint = (_("{product} (auto-renews)") if renewal.auto_renew
+                                      else _("{product} (ends)")).format(product=renewal.product)
         else:
-            self.next_renewal, self.next_renewal_hint = "None", "No live subscription renews"
-        with session_scope() as session:
-            months = invoiced_per_month(session=session, actor=actor)
+            self.next_renewal, self.next_renewal_hint = _("None"), _("No live subscription renews")
+        months = invoiced_per_month(session=db, actor=actor)
         currencies = sorted({c for m in months for c in m.amounts})
         self.chart_currencies = currencies
         self.invoiced_chart = [

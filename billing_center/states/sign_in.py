@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from typing import ClassVar
 
 import reflex as rx
+from sqlmodel import Session
 
-from billing_center.db import session_scope
-from billing_center.domain.errors import ServiceError, ValidationFailed
 from billing_center.services import auth
-from billing_center.states.session import SessionState
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never an open redirect to another host."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
+from billing_center.services.actors import Actor
+from billing_center.session_links import safe_next
+from billing_center.states.session import SessionState, public
 
 
 class SignInState(SessionState):
@@ -28,36 +19,24 @@ class SignInState(SessionState):
     password_error: str = ""
     submitting: bool = False
 
-    @rx.event
-    def open_page(self):
-        self.error = self.email_error = self.password_error = ""
-        if self._actor() is not None:
-            return rx.redirect(_safe_next(self.router.page.params.get("next")))
+    # Failures are committed (attempt + audit) by the service before it raises.
+    field_errors: ClassVar[dict[str, str]] = {"password": "password_error", "email": "email_error", "*": "error"}
+
+    def _next_path(self) -> str:
+        return safe_next(self.router.page.params.get("next"))
 
     @rx.event
-    def submit(self, form_data: dict):
+    @public(page=True)
+    def open_page(self, actor: Actor | None):
         self.error = self.email_error = self.password_error = ""
-        email = str(form_data.get("email", ""))
-        password = str(form_data.get("password", ""))
-        try:
-            with session_scope() as session:
-                signed = auth.sign_in(
-                    session=session,
-                    email=email,
-                    password=password,
-                    ip=self._client_ip(),
-                    user_agent=self.router.headers.user_agent or "",
-                )
-        except ValidationFailed as exc:
-            if exc.field == "password":
-                self.password_error = exc.message
-            else:
-                self.email_error = exc.message
-            return
-        except ServiceError as exc:
-            # Failures are committed (attempt + audit) by the service before it raises.
-            self.error = exc.message
-            return
-        self.session_token = signed.token
-        self._show_actor(signed.actor)
-        return rx.redirect(_safe_next(self.router.page.params.get("next")))
+        if actor is not None:
+            return rx.redirect(self._next_path())
+
+    @rx.event
+    @public
+    def submit(self, db: Session, form_data: dict):
+        self.error = self.email_error = self.password_error = ""
+        ticket = auth.sign_in_ticket(session=db, email=str(form_data.get("email", "")),
+                                     password=str(form_data.get("password", "")), ip=self._client_ip())
+        # The browser takes the ticket to the HTTP endpoint that sets the HttpOnly cookie.
+        return self._start_session(ticket, self._next_path())

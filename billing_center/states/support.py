@@ -2,55 +2,64 @@
 
 from __future__ import annotations
 
-import reflex as rx
+import dataclasses
+from typing import ClassVar
 
-from billing_center.db import session_scope
-from billing_center.domain.errors import Forbidden, ServiceError
+import reflex as rx
+from sqlmodel import Session
+
 from billing_center.formatting import format_moment
+from billing_center.i18n import _
 from billing_center.services import contract_billing
-from billing_center.states.session import SessionState
+from billing_center.services.actors import Actor
+from billing_center.states.session import SessionState, event_id, signed_in
+
+
+@dataclasses.dataclass
+class QueueRow:
+    """One open change request of a customer."""
+
+    id: str
+    organisation: str
+    contract: str
+    kind: str
+    change: str
+    requested_by: str
+    date: str
+    note: str
+
+
+def queue_row(request: contract_billing.RequestView) -> QueueRow:
+    return QueueRow(id=str(request.id), organisation=request.organisation, contract=request.contract_number,
+                    kind=request.kind, change=f"{request.current} → {request.requested}",
+                    requested_by=request.requested_by, date=format_moment(request.created_at, "en"),
+                    note=request.note or "—")
 
 
 class SupportState(SessionState):
-    queue: list[dict[str, str]] = []
+    queue: list[QueueRow] = []
     page_error: str = ""
     action_error: str = ""
 
-    def _refresh(self, actor) -> None:
-        with session_scope() as session:
-            rows = contract_billing.support_queue(session=session, actor=actor)
-        self.queue = [
-            {"id": str(r.id), "organisation": r.organisation, "contract": r.contract_number, "kind": r.kind,
-             "change": f"{r.current} → {r.requested}", "requested_by": r.requested_by,
-             "date": format_moment(r.created_at, "en"), "note": r.note or "—"}
-            for r in rows
-        ]
+    field_errors: ClassVar[dict[str, str]] = {"*": "action_error"}
+
+    def _refresh(self, actor: Actor, db: Session) -> None:
+        self.queue = [queue_row(r) for r in contract_billing.support_queue(session=db, actor=actor)]
 
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
+    @signed_in(page=True, errors={"*": "page_error"})
+    def load(self, actor: Actor, db: Session):
+        """Anyone but a support agent sees why the queue is not theirs."""
         self.page_error = self.action_error = ""
-        try:
-            self._refresh(actor)
-        except Forbidden as exc:
-            self.queue = []
-            self.page_error = exc.message
+        self.queue = []
+        self._refresh(actor, db)
 
     @rx.event
-    def complete(self, request_id: str):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
+    @signed_in
+    def complete(self, actor: Actor, db: Session, request_id: str):
         self.action_error = ""
-        try:
-            with session_scope() as session:
-                req = contract_billing.complete_request(session=session, actor=actor, request_id=int(request_id))
-                req_id = req.id
-        except ServiceError as exc:
-            self.action_error = exc.message
-            return
-        self._refresh(actor)
-        return rx.toast.success(f"Change request {req_id} is completed; the requester was e-mailed.")
+        request = contract_billing.complete_request(session=db, actor=actor,
+                                                    request_id=event_id(request_id, "change request"))
+        self._refresh(actor, db)
+        return rx.toast.success(_("Change request {number} is completed; the requester was e-mailed.").format(
+            number=request.id))

@@ -7,44 +7,55 @@ holds one page of formatted rows and the keyset cursors of the pages visited, ne
 
 from __future__ import annotations
 
-import asyncio
-import io
-import zipfile
+import dataclasses
+from typing import ClassVar
 from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
-from billing_center.api.downloads import forget_old_exports, store_export
 from billing_center.components.ui import status_color
-from billing_center.db import session_scope
-from billing_center.documents import files
+from billing_center.documents import exports
 from billing_center.domain import clock
-from billing_center.domain.errors import Forbidden, NotFound, ValidationFailed
+from billing_center.domain.errors import Forbidden, ValidationFailed
 from billing_center.formatting import format_day, format_money
+from billing_center.i18n import ngettext, translate_error
+from billing_center.labels import status_label
 from billing_center.services import contracts as contract_service
 from billing_center.services import transactions as tx
-from billing_center.states.session import SessionState
+from billing_center.services.actors import Actor
+from billing_center.states.session import SessionState, signed_in
 
-STATUS_LABELS = {"paid": "Paid", "unpaid": "Unpaid", "overdue": "Overdue", "void": "Void", "draft": "Draft"}
 ALL = "all"
-ZIP_CHUNK = 10
 
 
-def invoice_row(row: tx.InvoiceRow, locale: str) -> dict[str, str]:
-    return {
-        "number": row.number,
-        "href": f"/invoices/{row.number}",
-        "pdf": f"/api/invoices/{row.number}.pdf",
-        "status": STATUS_LABELS.get(row.status, row.status),
-        "color": status_color(row.status),
-        "issue": format_day(row.issue_date, locale),
-        "due": format_day(row.due_date, locale),
-        "payment": row.payment_method,
-        "contract": row.contract or "—",
-        "total": format_money(row.total, locale),
-        "credit_notes": ", ".join(row.credit_notes),
-        "credited": ("Credited " + format_money(row.credited, locale)) if row.credited else "",
-    }
+@dataclasses.dataclass
+class InvoiceRow:
+    """One invoice of the list."""
+
+    number: str
+    href: str
+    pdf: str
+    status: str
+    color: str
+    issue: str
+    due: str
+    payment: str
+    contract: str
+    total: str
+    credit_notes: str
+    credited: str
+
+
+def invoice_row(row: tx.InvoiceRow, locale: str) -> InvoiceRow:
+    return InvoiceRow(
+        number=row.number, href=f"/invoices/{row.number}", pdf=f"/api/invoices/{row.number}.pdf",
+        status=status_label(row.status), color=status_color(row.status),
+        issue=format_day(row.issue_date, locale), due=format_day(row.due_date, locale),
+        payment=row.payment_method, contract=row.contract or "—", total=format_money(row.total, locale),
+        credit_notes=", ".join(row.credit_notes),
+        credited=("Credited " + format_money(row.credited, locale)) if row.credited else "",
+    )
 
 
 class TransactionsState(SessionState):
@@ -57,7 +68,7 @@ class TransactionsState(SessionState):
     range_label: str = ""
     contract_options: list[str] = []
 
-    rows: list[dict[str, str]] = []
+    rows: list[InvoiceRow] = []
     count: int = 0
     page_no: int = 1
     has_next: bool = False
@@ -72,8 +83,14 @@ class TransactionsState(SessionState):
     loaded: bool = False
 
     zip_busy: bool = False
+    zip_with_xml: bool = False  # put each invoice's UBL XML beside its PDF (issue 12)
     zip_done: int = 0
     zip_total: int = 0
+
+    # A filter refused in the URL or the fields shows at its field; a refused ZIP is a toast.
+    field_errors: ClassVar[dict[str, str]] = {"from": "from_error", "to": "to_error", "period": "filter_error",
+                                              "status": "filter_error", "sort": "filter_error",
+                                              "cursor": "filter_error"}
 
     # --- loading -------------------------------------------------------------------------------
     def _filter_from_fields(self) -> tx.InvoiceFilter:
@@ -97,54 +114,45 @@ class TransactionsState(SessionState):
         self.range_label = f"{format_day(start, locale)} – {format_day(end or clock.today(), locale)}"
         self.csv_href = "/api/invoices/export.csv?" + urlencode(flt.query())
 
-    def _fetch(self, actor, cursor: str) -> None:
+    def _fetch(self, actor: Actor, db: Session, cursor: str) -> None:
         flt = self._filter_from_fields()
-        with session_scope() as session:
-            page = tx.list_invoices(session=session, actor=actor, flt=flt, cursor=cursor or None)
-            if not cursor:
-                self.count = tx.count_invoices(session=session, actor=actor, flt=flt)
+        page = tx.list_invoices(session=db, actor=actor, flt=flt, cursor=cursor or None)
+        if not cursor:
+            self.count = tx.count_invoices(session=db, actor=actor, flt=flt)
         self.rows = [invoice_row(r, actor.locale) for r in page.rows]
         self._next = page.next_cursor or ""
         self.has_next = page.next_cursor is not None
 
     @rx.event
-    def load(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
-        self._show_actor(actor)
+    @signed_in(page=True, read_only=True)
+    def load(self, actor: Actor, db: Session):
         self.from_error = self.to_error = self.filter_error = ""
-        params = dict(self.router.url.query_parameters)
         try:
-            flt = tx.parse_filter(params)
+            flt = tx.parse_filter(dict(self.router.url.query_parameters))
         except ValidationFailed as exc:
-            self._field_error(exc)
+            self._service_error(exc)
             flt = tx.InvoiceFilter()
         try:
-            with session_scope() as session:
-                self.contract_options = [c.number for c in
-                                         contract_service.list_contracts(session=session, actor=actor)]
+            self.contract_options = [c.number for c in contract_service.list_contracts(session=db, actor=actor)]
         except Forbidden as exc:
-            self.filter_error, self.rows, self.count, self.loaded = exc.message, [], 0, True
+            self.filter_error, self.rows, self.count, self.loaded = translate_error(exc), [], 0, True
             return
         self._show_filter(flt, actor.locale)
         self._cursors, self.page_no, self.selected = [""], 1, []
-        self._fetch(actor, "")
+        self._fetch(actor, db, "")
         self.loaded = True
 
-    def _field_error(self, exc: ValidationFailed) -> None:
-        if exc.field == "from":
-            self.from_error = exc.message
-        elif exc.field == "to":
-            self.to_error = exc.message
-        else:
-            self.filter_error = exc.message
+    @rx.event
+    def leave(self):
+        """The page is left: its filters back to their defaults for the tab's next visit (see _reset_vars)."""
+        self._reset_vars("period", "status", "contract", "sort", "date_from", "date_to", "from_error", "to_error")
 
     def _go(self, flt: tx.InvoiceFilter):
         return rx.redirect("/transactions?" + urlencode(flt.query()))
 
     # --- filters ---------------------------------------------------------------------------------
     @rx.event
+    @signed_in
     def set_period(self, value: str):
         if value not in tx.PERIODS:
             return
@@ -155,31 +163,37 @@ class TransactionsState(SessionState):
         return self._apply()
 
     @rx.event
+    @signed_in
     def set_date_from(self, value: str):
         self.date_from = value
         self.from_error = ""
 
     @rx.event
+    @signed_in
     def set_date_to(self, value: str):
         self.date_to = value
         self.to_error = ""
 
     @rx.event
+    @signed_in
     def set_status(self, value: str):
         self.status = value if value in (ALL, *tx.STATUSES) else ALL
         return self._apply()
 
     @rx.event
+    @signed_in
     def set_contract(self, value: str):
         self.contract = value if value == ALL or value in self.contract_options else ALL
         return self._apply()
 
     @rx.event
+    @signed_in
     def set_sort(self, value: str):
         self.sort = value if value in tx.SORTS else "issue_desc"
         return self._apply()
 
     @rx.event
+    @signed_in
     def apply_range(self):
         return self._apply()
 
@@ -188,32 +202,27 @@ class TransactionsState(SessionState):
         try:
             flt = self._filter_from_fields()
         except ValidationFailed as exc:
-            self._field_error(exc)
-            return
+            return self._service_error(exc)
         return self._go(flt)
 
     # --- pages ----------------------------------------------------------------------------------
     @rx.event
-    def next_page(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
+    @signed_in(read_only=True)
+    def next_page(self, actor: Actor, db: Session):
         if not self._next:
             return
         cursor = self._next
-        self._fetch(actor, cursor)
+        self._fetch(actor, db, cursor)
         self._cursors = [*self._cursors, cursor]
         self.page_no = len(self._cursors)
 
     @rx.event
-    def previous_page(self):
-        actor = self._actor()
-        if actor is None:
-            return self._to_sign_in()
+    @signed_in(read_only=True)
+    def previous_page(self, actor: Actor, db: Session):
         if len(self._cursors) <= 1:
             return
         self._cursors = self._cursors[:-1]
-        self._fetch(actor, self._cursors[-1])
+        self._fetch(actor, db, self._cursors[-1])
         self.page_no = len(self._cursors)
 
     # --- selection ----------------------------------------------------------------------------
@@ -226,7 +235,7 @@ class TransactionsState(SessionState):
 
     @rx.event
     def toggle_page(self, checked: bool):
-        on_page = [r["number"] for r in self.rows]
+        on_page = [r.number for r in self.rows]
         if checked:
             self.selected = list(dict.fromkeys([*self.selected, *on_page]))
         else:
@@ -236,63 +245,46 @@ class TransactionsState(SessionState):
     def clear_selection(self):
         self.selected = []
 
+    @rx.event
+    def set_zip_with_xml(self, checked: bool):
+        self.zip_with_xml = bool(checked)
+
     # --- ZIP downloads (prepared in the background with progress) -------------------------------
     @rx.event(background=True)
-    async def download_selected(self):
+    @signed_in
+    async def download_selected(self, actor: Actor):
         async with self:
             numbers = list(self.selected)
-        return await self._prepare_zip(numbers=numbers, everything=False)
+        return await self._prepare_zip(actor, numbers=numbers, flt=None)
 
     @rx.event(background=True)
-    async def download_all(self):
-        return await self._prepare_zip(numbers=[], everything=True)
+    @signed_in
+    async def download_all(self, actor: Actor):
+        async with self:
+            flt = self._filter_from_fields()
+        return await self._prepare_zip(actor, numbers=[], flt=flt)
 
-    async def _prepare_zip(self, *, numbers: list[str], everything: bool):
+    async def _prepare_zip(self, actor: Actor, *, numbers: list[str], flt: tx.InvoiceFilter | None):
         async with self:
             if self.zip_busy:
                 return
-            actor = self._actor()
-            if actor is None:
-                return self._to_sign_in()
-            try:
-                flt = self._filter_from_fields() if everything else None
-            except ValidationFailed as exc:
-                self._field_error(exc)
-                return
             self.zip_busy, self.zip_done, self.zip_total = True, 0, 0
-
-        def resolve():
-            with session_scope() as session:
-                return files.resolve_numbers(session=session, actor=actor, numbers=numbers, flt=flt)
-
+            with_xml = self.zip_with_xml
         try:
-            wanted = await asyncio.to_thread(resolve)
-        except (ValidationFailed, NotFound) as exc:
-            async with self:
-                self.zip_busy = False
-            return rx.toast.error(exc.message)
-        async with self:
-            self.zip_total = len(wanted)
-        buffer = io.BytesIO()
-        archive = zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED)
-
-        def render(chunk: list[str]) -> None:
-            with session_scope() as session:
-                for number in chunk:
-                    file = files.invoice_pdf(session=session, actor=actor, number=number)
-                    archive.writestr(file.filename, file.content)
-
-        try:
-            for start in range(0, len(wanted), ZIP_CHUNK):
-                chunk = wanted[start:start + ZIP_CHUNK]
-                await asyncio.to_thread(render, chunk)
-                async with self:
-                    self.zip_done = start + len(chunk)
-            archive.close()
-            forget_old_exports()
-            token = store_export(actor=actor, file=files.File("invoices.zip", buffer.getvalue(), "application/zip"))
+            export = await exports.prepare_invoices_zip(actor=actor, numbers=numbers, flt=flt,
+                                                        progress=self._zip_progress, with_xml=with_xml)
         finally:
             async with self:
                 self.zip_busy = False
-        return [rx.download(url=f"/api/exports/{token}", filename="invoices.zip"),
-                rx.toast.success(f"{len(wanted)} invoice PDF(s) are ready in invoices.zip.")]
+        return [rx.download(url=export.url, filename=export.filename),
+                rx.toast.success(
+                    (ngettext("{count} invoice PDF with its XML is ready in {file}.",
+                              "{count} invoice PDFs with their XML are ready in {file}.", export.count)
+                     if with_xml else
+                     ngettext("{count} invoice PDF is ready in {file}.",
+                              "{count} invoice PDFs are ready in {file}.", export.count)).format(
+                        count=export.count, file=export.filename))]
+
+    async def _zip_progress(self, done: int, total: int) -> None:
+        async with self:
+            self.zip_done, self.zip_total = done, total

@@ -5,27 +5,55 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.actions import sign_in
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, AppServer, start_app
 from tests.support import sqlite_database
 
-DEMO_EMAIL, DEMO_PASSWORD = "aleroy@flexis.com", "flexis-demo"
 expect.set_options(timeout=15_000)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    # All browser tests share one server: keep them on one xdist worker.
+    # All browser tests share one server: tests/conftest.py keeps them on one xdist worker.
     for item in items:
         if "/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.xdist_group("e2e"))
             item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
     return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+# In every frame of every page: report Content-Security-Policy violations to the test (issue 15).
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation?.({
+  page: location.href, directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample,
+  source: e.sourceFile, line: e.lineNumber}));"""
+
+
+def watch_csp(context: BrowserContext, seen: list[dict]) -> None:
+    context.expose_binding("__cspViolation", lambda _source, violation: seen.append(violation))
+    context.add_init_script(CSP_WATCH)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(monkeypatch) -> Iterator[list[dict]]:
+    """No page may break the app's Content-Security-Policy while a test drives it: every browser
+    context the test opens reports violations here, and the test fails on any it did not expect
+    (a test that provokes one on purpose removes it from this list)."""
+    seen: list[dict] = []
+    new_context = Browser.new_context
+
+    def watched(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        watch_csp(context, seen)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", watched)
+    yield seen
+    assert not seen, f"Content-Security-Policy violations: {seen}"
 
 
 @pytest.fixture(scope="session")
@@ -42,13 +70,6 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
 @pytest.fixture
 def base(app_server) -> str:
     return app_server.url
-
-
-def sign_in(page: Page, base: str, email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Work e-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
-import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from tests.processor import Processor, start_processor
-from tests.support import ROOT, free_port
+from tests.support import ROOT, free_port, stop_process_group
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,13 +43,7 @@ class AppServer:
     def stop(self) -> None:
         if self.processor is not None:
             self.processor.stop()
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process, grace=20)
 
     def log_tail(self, lines: int = 60) -> str:
         try:
@@ -71,6 +68,21 @@ class PortTaken(RuntimeError):
     pass
 
 
+@contextlib.contextmanager
+def _one_build_at_a_time():
+    """Reflex's build reads and rewrites the project's ``reflex.lock/`` (bun.lock, package.json) in the
+    checkout itself, whatever the web folder: two servers building at once (the xdist workers, the
+    fault and scale-out clusters) once left bun.lock empty, and every later build refused it. So the
+    builds of one checkout take turns, across processes, until each server answers."""
+    name = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    with open(Path(tempfile.gettempdir()) / f"billing-center-build-{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | None) -> AppServer:
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -93,6 +105,12 @@ def _start_app(workdir: Path, database_url: str, extra_env: dict[str, str] | Non
     }
     for step in (["-m", "alembic", "upgrade", "head"], ["-m", "billing_center.seed"]):
         subprocess.run([sys.executable, *step], cwd=ROOT, env=env, check=True, capture_output=True)
+    with _one_build_at_a_time():
+        return _serve(workdir, port, database_url, env, processor)
+
+
+def _serve(workdir: Path, port: int, database_url: str, env: dict[str, str], processor: Processor) -> AppServer:
+    venv_bin = Path(sys.executable).parent
     log = workdir / "server.log"
     process = subprocess.Popen(
         [str(venv_bin / "reflex"), "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],

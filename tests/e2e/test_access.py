@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.actions import request_access_with_proof, sign_in
 
 NEW_PASSWORD = "a-long-new-password"
 
@@ -40,7 +41,7 @@ def test_activation_with_proof_then_sign_up_and_accept(page: Page, base: str):
     page.get_by_role("button", name="Verify and continue").click()
     expect(page.get_by_role("status")).to_contain_text("Check your mailbox")
 
-    _open_latest_link(page, base, "nina.newhire@flexis.com", "Activate my account")
+    _open_latest_link(page, base, "nina.newhire@flexis.com", "Mijn account activeren")
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
     expect(page.get_by_text("contract FL123133 of Flexis")).to_be_visible()
     page.get_by_label("Full name").fill("Nina Newhire")
@@ -51,10 +52,11 @@ def test_activation_with_proof_then_sign_up_and_accept(page: Page, base: str):
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    page.get_by_role("button", name="Accept and continue").click()
-    expect(page.get_by_role("heading", name="Admins", level=1)).to_be_visible()
-    expect(page.get_by_text("Contract admin", exact=True)).to_be_visible()
-    expect(page.get_by_role("table", name="Admins of the contract")).to_contain_text("nina.newhire@flexis.com")
+    page.get_by_role("button", name="Accepteren en doorgaan").click()  # signed in: Dutch
+    # A new Flexis colleague has chosen no language yet: the console speaks Flexis's, Dutch (issue 11).
+    expect(page.get_by_role("heading", name="Beheerders", level=1)).to_be_visible()
+    expect(page.get_by_text("Contractbeheerder", exact=True)).to_be_visible()
+    expect(page.get_by_role("table", name="Beheerders van het contract")).to_contain_text("nina.newhire@flexis.com")
 
 
 def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: Page, base: str, browser):
@@ -65,7 +67,7 @@ def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: 
     expect(page.get_by_role("status")).to_contain_text("Check your mailbox")
     page.goto(f"{base}/mailbox")
     page.get_by_label("Messages").get_by_role("button").filter(has_text="pvermeulen@flexis.com").first.click()
-    link = page.get_by_label("Message", exact=True).get_by_role("link", name="Activate my account")
+    link = page.get_by_label("Message", exact=True).get_by_role("link", name="Mijn account activeren")
     href = link.get_attribute("href")
     assert href.startswith(f"{base}/activate?token=")
     link.click()
@@ -73,9 +75,9 @@ def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: 
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    page.get_by_role("button", name="Accept and continue").click()
-    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
-    expect(page.get_by_text("Billing admin", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Accepteren en doorgaan").click()  # signed in: Dutch
+    expect(page.get_by_role("heading", name="Overzicht", level=1)).to_be_visible()  # Flexis's language
+    expect(page.get_by_text("Facturatiebeheerder", exact=True)).to_be_visible()
     expect(page.get_by_text("Pieter Vermeulen", exact=True)).to_be_visible()  # the name they already had
     # The same link, again, in a fresh browser: refused.
     other = browser.new_context()
@@ -86,7 +88,9 @@ def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: 
     expect(replay.get_by_role("heading", name="Link not valid")).to_be_visible()
     other.close()
     # Asking again: they already have access and get no e-mail.
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Afmelden").click()
+    # Signed out, the tab speaks the visitor's language again: no choice on this device, so the browser's
+    # (English), not the profile's Dutch.
     page.goto(f"{base}/access")
     expect(page.get_by_role("button", name="Continue")).to_be_enabled()  # hydrated
     page.get_by_label("Work e-mail").fill("pvermeulen@flexis.com")
@@ -109,7 +113,7 @@ def test_admins_invite_resend_and_remove(signed_in: Page, base: str):
     expect(page.get_by_text("Not an e-mail address: not-an-address")).to_be_visible()
     emails.fill("ops@partner.example\nlegal@partner.example")
     page.get_by_role("button", name="Invite admins").click()
-    expect(page.get_by_text("Invitation sent to 2 people.")).to_be_visible()
+    expect(page.get_by_text("Invitations sent to 2 people.")).to_be_visible()
     table = page.get_by_role("table", name="Admins of the contract")
     ops = table.get_by_role("row").filter(has_text="ops@partner.example")
     expect(ops).to_contain_text("Invited")
@@ -139,7 +143,7 @@ def test_audit_log_filters_pages_and_exports_csv(signed_in: Page, base: str):
         assert "Signed in" in text
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
-    content = open(download.value.path(), encoding="utf-8").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8")
     parsed = list(csv.reader(io.StringIO(content)))
     assert parsed[0][:3] == ["When (UTC)", "Who", "Action"]
     assert len(parsed) > 1 and all(r[3] == "sign_in" for r in parsed[1:])
@@ -263,20 +267,14 @@ def test_an_existing_account_signs_in_from_the_link_and_a_signed_in_stranger_is_
     with session_scope(engine) as session:
         flexis = session.exec(select(Organisation).where(Organisation.slug == "flexis")).one()
         session.add(Person(organisation_id=flexis.id, email="existing.member@flexis.com", full_name="Eva Existing",
-                           password_hash=hash_password(NEW_PASSWORD), role="member", locale="nl"))
+                           password_hash=hash_password(NEW_PASSWORD), role="member", locale="nl",
+                           language="en"))  # she chose English (issue 11)
     engine.dispose()
 
     page = signed_in
-    page.goto(f"{base}/access")
-    expect(page.get_by_role("button", name="Continue")).to_be_enabled()
-    page.get_by_label("Work e-mail").fill("existing.member@flexis.com")
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Order or invoice number").fill("INV1238")
-    page.get_by_label("Subtotal or total").fill("20.000,00")
-    page.get_by_role("button", name="Verify and continue").click()
-    expect(page.get_by_role("status")).to_contain_text("Check your mailbox")
+    request_access_with_proof(page, base, "existing.member@flexis.com", "INV1238", "20.000,00")
 
-    _open_latest_link(page, base, "existing.member@flexis.com", "Activate my account")
+    _open_latest_link(page, base, "existing.member@flexis.com", "Activate my account")  # Eva chose English
     expect(page.get_by_role("heading", name="This link is for someone else")).to_be_visible()
     page.get_by_role("button", name="Sign out and continue").click()
     expect(page.get_by_role("heading", name="Sign in to continue")).to_be_visible()

@@ -7,10 +7,10 @@ import re
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.actions import sign_in
 
 NAVIGATION = ["Overview", "Contracts and orders", "Transactions", "Payment methods", "Subscriptions",
-              "Licences", "Usage", "Admins", "Billing accounts"]
+              "Licences", "People", "Usage", "Admins", "Billing accounts", "Billing details"]
 
 
 def test_sign_in_shows_the_shell_and_real_overview_figures(signed_in: Page):
@@ -21,7 +21,7 @@ def test_sign_in_shows_the_shell_and_real_overview_figures(signed_in: Page):
     expect(page.get_by_text("Flexis", exact=True)).to_be_visible()
     expect(page.get_by_text("Alex Leroy")).to_be_visible()
     expect(page.get_by_label("Account status")).to_have_text("Active")
-    expect(page.get_by_role("group", name="Active subscriptions")).to_contain_text("4")
+    expect(page.get_by_role("group", name="Active subscriptions")).to_contain_text("5")
     expect(page.get_by_role("group", name="Licences assigned")).to_contain_text("50 of 75")
     unpaid = page.get_by_role("group", name="Unpaid invoices")
     expect(unpaid).to_contain_text("3")

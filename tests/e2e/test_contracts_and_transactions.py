@@ -7,11 +7,12 @@ import csv
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.actions import sign_in
 
 
 def test_contracts_list_and_a_contract_with_its_orders(signed_in: Page, base: str):
@@ -34,7 +35,7 @@ def test_contracts_list_and_a_contract_with_its_orders(signed_in: Page, base: st
     with page.expect_download() as download:
         page.get_by_role("link", name="Download order form FL123133-2").click()
     assert download.value.suggested_filename == "order-form-FL123133-2.pdf"
-    assert open(download.value.path(), "rb").read(4) == b"%PDF"
+    assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
 
 
 def test_transactions_filters_live_in_the_url(signed_in: Page, base: str):
@@ -109,10 +110,11 @@ def test_invoice_page_credit_note_and_pdf(signed_in: Page, base: str):
     expect(page.get_by_text("Give the reason for the credit note.")).to_be_visible()
     page.get_by_label("Reason").fill("One licence was never used")
     page.get_by_role("button", name="Issue credit note").click()
-    page.get_by_role("alertdialog").get_by_role("button", name="Issue credit note").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Issue credit note").dblclick()
     expect(page.get_by_text(re.compile(r"Credit note CN\d+ issued"))).to_be_visible()
     notes = page.get_by_role("table", name="Credit notes of this invoice")
     expect(notes).to_contain_text("One licence was never used")
+    expect(notes.get_by_role("row").filter(has_text="One licence was never used")).to_have_count(1)
     expect(page.get_by_role("group", name="Balance due")).to_contain_text("EUR 276,00")
     # The credit note shows beside its invoice in Transactions.
     page.get_by_role("link", name="All transactions").click()
@@ -132,7 +134,7 @@ def test_zip_of_selected_invoices_and_csv_export(signed_in: Page, base: str):
     assert download.value.suggested_filename == "invoices.zip"
     with zipfile.ZipFile(download.value.path()) as archive:
         assert sorted(archive.namelist()) == sorted(f"{n}.pdf" for n in numbers)
-    expect(page.get_by_text("2 invoice PDF(s) are ready")).to_be_visible()
+    expect(page.get_by_text("2 invoice PDFs are ready")).to_be_visible()
     count = int(page.get_by_text(re.compile(r"^\d+ invoice\(s\) ·")).inner_text().split()[0])
     with page.expect_download() as download:
         page.get_by_role("button", name="Download all in this filter").click()
@@ -140,7 +142,7 @@ def test_zip_of_selected_invoices_and_csv_export(signed_in: Page, base: str):
         assert len(archive.namelist()) == count > 2
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert {r["Invoice number"] for r in rows} >= set(numbers)
     screen_total = table.get_by_role("row").filter(has_text=numbers[0]).get_by_role("cell").nth(6).inner_text()
     csv_total = next(r for r in rows if r["Invoice number"] == numbers[0])["Total"]

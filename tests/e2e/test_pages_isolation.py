@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from billing_center.db import build_engine, session_scope
 from billing_center.models import Contract, Invoice, Order, Organisation
-from tests.e2e.conftest import sign_in
+from tests.e2e.actions import sign_in
 
 # The demo mailbox shows every e-mail of the installation on purpose (demo only, off with SMTP).
 NOT_TENANT_PAGES = {"/mailbox"}

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.actions import sign_in
 
 DONE = re.compile(r"Order LM\d+ is complete:")
 CARD_NUMBERS = ["4242424242424242", "4000000000000002", "4000000000000341"]

@@ -1,5 +1,6 @@
 """Issue 4 security tests against the running production app: the websocket refuses other origins,
 every /api route keeps organisations apart, session fixation, sign-out and idle expiry over HTTP.
+Issue 15: the session cookie out of JavaScript's reach and out of Reflex's state.
 
 The cross-organisation test walks the FastAPI app's registered routes, so routes added by later
 work (downloads, exports) are covered without editing this file."""
@@ -10,8 +11,10 @@ import base64
 import os
 import re
 import socket
+import time
 from datetime import timedelta
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -37,7 +40,8 @@ from billing_center.models import (
 from billing_center.services import auth
 from billing_center.settings import get_settings
 
-PUBLIC_ROUTES = {"/api/health"}
+# Routes open to anyone: the health probe, and the two ends of the session cookie (issue 15).
+PUBLIC_ROUTES = {"/api/health", "/api/session/exchange", "/api/session/sign-out"}
 FOREIGN = "http://evil.example"
 
 
@@ -176,7 +180,9 @@ def test_no_api_route_shows_one_organisation_anothers_data(base, db):
 
 def test_the_audit_export_is_for_billing_admins_of_their_own_organisation(base, db):
     contract_admin = {"bc_session": _token(db, "jdevries@flexis.com", "flexis-demo")}
-    assert httpx.get(f"{base}/api/audit.csv", cookies=contract_admin).status_code == 403
+    # Refused exactly like a route that does not exist: the same 404 as every other refusal.
+    refused = httpx.get(f"{base}/api/audit.csv", cookies=contract_admin)
+    assert (refused.status_code, refused.json()) == (404, {"detail": "Not found"})
     contoso = httpx.get(f"{base}/api/audit.csv", cookies={"bc_session": _token(db, "admin@contoso.com",
                                                                                 "contoso-demo")})
     assert contoso.status_code == 200 and contoso.headers["content-type"].startswith("text/csv")
@@ -184,7 +190,11 @@ def test_the_audit_export_is_for_billing_admins_of_their_own_organisation(base, 
     assert "admin@contoso.com" in contoso.text and "flexis" not in contoso.text.lower()
     bad = httpx.get(f"{base}/api/audit.csv", params={"date_from": "soon"},
                     cookies={"bc_session": _token(db, "aleroy@flexis.com", "flexis-demo")})
-    assert bad.status_code == 422
+    assert bad.status_code == 400 and bad.json()["detail"]["field"] == "date_from"
+
+
+def _session_cookie(page: Page) -> dict:
+    return next(c for c in page.context.cookies() if c["name"] == "bc_session")
 
 
 def test_a_session_token_planted_before_sign_in_is_not_the_one_after(page: Page, base: str):
@@ -196,11 +206,71 @@ def test_a_session_token_planted_before_sign_in_is_not_the_one_after(page: Page,
     page.get_by_label("Password").fill("flexis-demo")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
-    cookie = next(c for c in page.context.cookies() if c["name"] == "bc_session")
+    cookie = _session_cookie(page)  # the planted cookie was replaced, not joined by another one
+    assert [c["name"] for c in page.context.cookies()].count("bc_session") == 1
     assert cookie["value"] != planted and len(cookie["value"]) >= 40
-    assert cookie["sameSite"] == "Strict"
+    assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Strict", "/")
     assert httpx.get(f"{base}/api/session", cookies={"bc_session": planted}).status_code == 401
     assert httpx.get(f"{base}/api/session", cookies={"bc_session": cookie["value"]}).status_code == 200
+
+
+def test_the_session_cookie_is_out_of_javascripts_reach_and_out_of_reflex_state(page: Page, base: str, app_server):
+    exchanges = []
+    page.on("request", lambda request: exchanges.append(request.url) if "/api/session/exchange" in request.url
+            else None)
+    page.goto(f"{base}/sign-in?next=/payment-methods")
+    page.get_by_label("Work e-mail").fill("aleroy@flexis.com")
+    page.get_by_label("Password").fill("flexis-demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Payment methods", level=1)).to_be_visible()
+    page.get_by_role("link", name="Transactions", exact=True).click()  # more events, more stored state
+    expect(page.get_by_role("heading", name="Transactions", level=1)).to_be_visible()
+    cookie = _session_cookie(page)
+    # As the browser sees it: HttpOnly, SameSite=Strict, for the whole site, not Secure over http.
+    assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"], cookie["secure"]) == (True, "Strict", "/", False)
+    assert cookie["value"] not in page.evaluate("document.cookie") and "bc_session" not in page.evaluate(
+        "document.cookie")
+    # The sign-in went through one exchange whose ticket is spent: it opens nothing any more.
+    [exchange] = exchanges
+    ticket = parse_qs(urlsplit(exchange).query)["ticket"][0]
+    replay = httpx.get(exchange, follow_redirects=False)
+    assert replay.headers["location"].startswith("/sign-in") and "set-cookie" not in replay.headers
+    # Neither the token nor the ticket is kept by Reflex (its states on disk), only the token's digest.
+    digest = auth.token_digest(cookie["value"]).encode()
+    assert_found_only_digest(Path(app_server.log).parent / "states", cookie["value"], ticket, digest)
+
+
+def assert_found_only_digest(states: Path, token: str, ticket: str, digest: bytes) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:  # Reflex writes its states to disk shortly after each event
+        if any(digest in f.read_bytes() for f in states.glob("*") if f.is_file()):
+            break
+        time.sleep(0.5)
+    files = [f for f in states.glob("*") if f.is_file()]
+    assert any(digest in f.read_bytes() for f in files), "the search does not look where the handshake is kept"
+    for path in files:
+        data = path.read_bytes()
+        assert token.encode() not in data, f"the session token was found in {path}"
+        assert ticket.encode() not in data, f"the sign-in ticket was found in {path}"
+
+
+def test_a_tab_opened_before_signing_in_again_elsewhere_catches_up(signed_in: Page, base: str):
+    first = signed_in
+    second = first.context.new_page()
+    second.goto(f"{base}/")
+    expect(second.get_by_role("heading", name="Overview")).to_be_visible()
+    second.get_by_role("button", name="Sign out").click()
+    expect(second).to_have_url(re.compile(r"/sign-in"))
+    second.get_by_label("Work e-mail").fill("admin@contoso.com")
+    second.get_by_label("Password").fill("contoso-demo")
+    second.get_by_role("button", name="Sign in").click()
+    expect(second.get_by_text("Contoso", exact=True)).to_be_visible()
+    # The first tab's websocket still knows only the ended session: its next step reloads the page,
+    # whose new websocket carries the browser's new cookie.
+    first.get_by_role("link", name="Transactions", exact=True).click()
+    expect(first.get_by_role("heading", name="Transactions", level=1)).to_be_visible()
+    expect(first.get_by_text("Contoso", exact=True)).to_be_visible()
+    expect(first.get_by_text("Flexis", exact=True)).to_have_count(0)
 
 
 def test_an_idle_session_expires_on_the_server(base, db):
@@ -216,11 +286,22 @@ def test_an_idle_session_expires_on_the_server(base, db):
     assert httpx.get(f"{base}/api/session", cookies={"bc_session": token}).status_code == 401
 
 
+def test_a_link_to_sign_out_from_elsewhere_signs_nobody_out(signed_in: Page, base: str):
+    page = signed_in
+    token = _session_cookie(page)["value"]
+    page.goto(f"{base}/api/session/sign-out")  # as if following a link
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    assert _session_cookie(page)["value"] == token
+    assert httpx.get(f"{base}/api/session", cookies={"bc_session": token}).status_code == 200
+
+
 def test_sign_out_over_the_console_ends_the_session_for_every_route(signed_in: Page, base: str):
     page = signed_in
-    token = next(c for c in page.context.cookies() if c["name"] == "bc_session")["value"]
+    token = _session_cookie(page)["value"]
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/sign-in"))
+    # The cookie was cleared by the HTTP answer of /api/session/sign-out.
+    assert "bc_session" not in [c["name"] for c in page.context.cookies()]
     for method, path in _api_routes():
         if path not in PUBLIC_ROUTES:
             assert httpx.request(method, f"{base}{_fill(path, '1')}", cookies={"bc_session": token}).status_code \

@@ -6,23 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
+from tests.e2e.actions import request_access_with_proof
 from tests.e2e.server import AppServer, start_app
-from tests.smtp_server import SmtpServer, _free_port
+from tests.smtp_server import SmtpServer, running_smtp_server
 from tests.support import sqlite_database
 
 
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer("127.0.0.1", _free_port())
-    controller = Controller(server, hostname=server.host, port=server.port)
-    controller.start()
-    try:
+    with running_smtp_server() as server:
         yield server
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +42,7 @@ def test_the_welcome_email_goes_out_over_smtp_and_its_link_works(page: Page, smt
     expect(page.get_by_role("link", name="Open the demo mailbox")).to_have_count(0)  # real e-mail, no demo box
 
     [mail] = smtp.to("pvermeulen@flexis.com", wait=15)
-    assert mail.subject == "Welcome to Billing Center"
+    assert mail.subject == "Welkom bij Billing Center"  # Flexis writes Dutch: the recipient's language (issue 11)
     assert mail.message["From"] == "Billing Center <billing@billing-center.example>"
     link = mail.link()
     assert link.startswith(f"{base}/activate?token=")  # from PUBLIC_URL, not from the request
@@ -60,8 +55,8 @@ def test_the_welcome_email_goes_out_over_smtp_and_its_link_works(page: Page, smt
     page.get_by_label("New password").fill("a-long-new-password")
     page.get_by_label("Repeat the password").fill("a-long-new-password")
     page.get_by_role("button", name="Create account").click()
-    page.get_by_role("button", name="Accept and continue").click()
-    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    page.get_by_role("button", name="Accepteren en doorgaan").click()  # signed in: Flexis's language (issue 11)
+    expect(page.get_by_role("heading", name="Overzicht", level=1)).to_be_visible()
 
 
 def test_the_link_comes_from_the_public_url_not_from_the_address_the_visitor_used(page: Page,
@@ -70,14 +65,7 @@ def test_the_link_comes_from_the_public_url_not_from_the_address_the_visitor_use
     """The visitor reaches the app as 127.0.0.1 (an allowed origin); the link still uses PUBLIC_URL
     (localhost), so a request's Host can never steer where a link points."""
     other_base = f"http://127.0.0.1:{smtp_app.port}"
-    page.goto(f"{other_base}/access")
-    expect(page.get_by_role("button", name="Continue")).to_be_enabled()
-    page.get_by_label("Work e-mail").fill("mbakker@flexis.com")
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Order or invoice number").fill("FL123133-2")
-    page.get_by_label("Subtotal or total").fill("6000")
-    page.get_by_role("button", name="Verify and continue").click()
-    expect(page.get_by_role("status")).to_contain_text("Check your mailbox")
+    request_access_with_proof(page, other_base, "mbakker@flexis.com", "FL123133-2", "6000")
     [mail] = smtp.to("mbakker@flexis.com", wait=15)
     assert mail.link().startswith(f"{smtp_app.url}/activate?token=")
     assert "127.0.0.1" not in mail.body

@@ -1,4 +1,4 @@
-"""The audit log for billing admins: filters, server-side pages, CSV export, isolation (issue 4)."""
+"""The audit log for billing admins: filters, server-side pages, CSV export, isolation (R-SEC-1)."""
 
 import csv
 import io
@@ -11,7 +11,7 @@ from billing_center.domain import clock
 from billing_center.domain.errors import Forbidden, ValidationFailed
 from billing_center.models import AuditEvent
 from billing_center.services import audit, audit_log
-from tests.conftest import actor_for
+from tests.factories import actor_for
 
 
 def _events(session, actor, n, action="sign_in", days_ago=0):

@@ -1,14 +1,16 @@
-"""Sign-in, sessions and sign-out (issue 2), on SQLite and PostgreSQL."""
+"""Sign-in, sessions and sign-out (R-SEC-1), on SQLite and PostgreSQL."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from sqlmodel import func, select
 
+from billing_center.db import session_scope
 from billing_center.domain import clock
 from billing_center.domain.errors import NotAuthenticated, RateLimited, ValidationFailed
-from billing_center.models import AccessAttempt, AuditEvent, UserSession
+from billing_center.models import AccessAttempt, AuditEvent, SessionTicket, UserSession
 from billing_center.services import auth
 from billing_center.settings import get_settings
 
@@ -124,3 +126,105 @@ def test_passwords_are_argon2_hashes():
     hashed = auth.hash_password("s3cret")
     assert hashed.startswith("$argon2id$") and "s3cret" not in hashed
     assert auth.verify_password(hashed, "s3cret") and not auth.verify_password(hashed, "other")
+
+
+# --- issue 15: the console's sign-in becomes a cookie through a single-use ticket -------------------
+
+def _sessions_of(session, person_id: int) -> int:
+    return session.exec(select(func.count()).select_from(UserSession).where(UserSession.person_id == person_id)).one()
+
+
+def test_a_sign_in_on_the_console_gives_a_ticket_not_a_session(session):
+    before = session.exec(select(func.count()).select_from(UserSession)).one()
+    ticketed = auth.sign_in_ticket(session=session, email=EMAIL, password=PASSWORD, ip="10.0.0.1")
+    assert ticketed.actor.email == EMAIL and len(ticketed.ticket) >= 40
+    assert session.exec(select(func.count()).select_from(UserSession)).one() == before
+    row = session.exec(select(SessionTicket).where(SessionTicket.person_id == ticketed.actor.person_id)).one()
+    assert row.ticket_hash == auth.token_digest(ticketed.ticket) != ticketed.ticket  # stored as a hash only
+    assert (row.expires_at - row.created_at).total_seconds() == get_settings().session_ticket_seconds
+    # The ticket is nothing but a ticket: it opens no session.
+    with pytest.raises(NotAuthenticated):
+        auth.resolve(session=session, token=ticketed.ticket)
+
+
+def test_a_ticket_becomes_a_session_of_its_person_once(session):
+    ticketed = auth.sign_in_ticket(session=session, email=EMAIL, password=PASSWORD)
+    before = _sessions_of(session, ticketed.actor.person_id)
+    signed = auth.exchange_ticket(session=session, ticket=ticketed.ticket, ip="10.0.0.1", user_agent="Chromium")
+    assert signed.actor == ticketed.actor and signed.token != ticketed.ticket
+    assert auth.resolve(session=session, token=signed.token) == ticketed.actor
+    assert auth.resolve_digest(session=session, digest=auth.token_digest(signed.token)) == ticketed.actor
+    assert _sessions_of(session, ticketed.actor.person_id) == before + 1
+    with pytest.raises(NotAuthenticated):
+        auth.exchange_ticket(session=session, ticket=ticketed.ticket)  # used
+    assert _sessions_of(session, ticketed.actor.person_id) == before + 1
+
+
+def test_an_expired_ticket_opens_nothing(session):
+    ticketed = auth.sign_in_ticket(session=session, email=EMAIL, password=PASSWORD)
+    before = _sessions_of(session, ticketed.actor.person_id)
+    later = clock.now() + timedelta(seconds=get_settings().session_ticket_seconds + 1)
+    with time_machine.travel(later, tick=False), pytest.raises(NotAuthenticated) as err:
+        auth.exchange_ticket(session=session, ticket=ticketed.ticket)
+    assert "expired" in err.value.message
+    assert _sessions_of(session, ticketed.actor.person_id) == before
+
+
+@pytest.mark.parametrize("ticket", [None, "", "forged-ticket", "x" * 43])
+def test_no_or_forged_ticket_opens_nothing(session, ticket):
+    before = session.exec(select(func.count()).select_from(UserSession)).one()
+    with pytest.raises(NotAuthenticated):
+        auth.exchange_ticket(session=session, ticket=ticket)
+    assert session.exec(select(func.count()).select_from(UserSession)).one() == before
+
+
+def test_a_session_token_is_never_a_ticket(session):
+    signed = auth.sign_in(session=session, email=EMAIL, password=PASSWORD)
+    with pytest.raises(NotAuthenticated):
+        auth.exchange_ticket(session=session, ticket=signed.token)
+
+
+def test_a_wrong_password_gives_no_ticket(session):
+    before = session.exec(select(func.count()).select_from(SessionTicket)).one()
+    with pytest.raises(NotAuthenticated):
+        auth.sign_in_ticket(session=session, email=EMAIL, password="wrong")
+    assert session.exec(select(func.count()).select_from(SessionTicket)).one() == before
+
+
+def test_signing_out_by_digest_ends_the_session(session):
+    signed = auth.sign_in(session=session, email=EMAIL, password=PASSWORD)
+    auth.sign_out_digest(session=session, digest=auth.token_digest(signed.token), ip="10.0.0.3")
+    with pytest.raises(NotAuthenticated):
+        auth.resolve(session=session, token=signed.token)
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "sign_out", AuditEvent.ip == "10.0.0.3")).first()
+    auth.sign_out_digest(session=session, digest=None)  # nothing to end: nothing happens
+
+
+def test_a_digest_is_not_a_token(session):
+    """The handshake digest Reflex stores cannot be replayed as a cookie: HTTP hashes what it gets."""
+    signed = auth.sign_in(session=session, email=EMAIL, password=PASSWORD)
+    with pytest.raises(NotAuthenticated):
+        auth.resolve(session=session, token=auth.token_digest(signed.token))
+
+
+def test_two_simultaneous_exchanges_of_one_ticket_make_one_session(own_engine):
+    with session_scope(own_engine) as db:
+        ticketed = auth.sign_in_ticket(session=db, email=EMAIL, password=PASSWORD)
+    barrier, results, refused = threading.Barrier(2), [], []
+
+    def exchange():
+        barrier.wait()
+        try:
+            with session_scope(own_engine) as db:
+                results.append(auth.exchange_ticket(session=db, ticket=ticketed.ticket))
+        except NotAuthenticated as exc:
+            refused.append(exc)
+
+    threads = [threading.Thread(target=exchange) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert (len(results), len(refused)) == (1, 1)
+    with session_scope(own_engine) as db:
+        assert _sessions_of(db, ticketed.actor.person_id) == 1

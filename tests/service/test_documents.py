@@ -7,19 +7,24 @@ agree to the minor unit.
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import dataclasses
 import io
 import re
 import subprocess
 import unicodedata
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from sqlmodel import select
 
-from billing_center.documents import files
-from billing_center.documents.labels import REVERSE_CHARGE
+from billing_center import i18n
+from billing_center.documents import exports, files
+from billing_center.documents.labels import reverse_charge_text
 from billing_center.domain import clock
 from billing_center.domain.errors import NotFound, ValidationFailed
 from billing_center.domain.money import Money
@@ -30,7 +35,7 @@ from billing_center.services.credit_notes import CreditLine, issue_credit_note
 from billing_center.services.invoicing import LineInput, issue_invoice
 from billing_center.settings import get_settings
 from billing_center.states.transactions import invoice_row
-from tests.conftest import actor_for
+from tests.factories import actor_for
 
 EVERYTHING = tx.InvoiceFilter(period="custom", date_from=date(2000, 1, 1), date_to=date(2100, 1, 1))
 
@@ -81,11 +86,14 @@ def test_invoice_pdf_has_the_eu_vat_directive_fields(session, flexis_admin, dutc
     assert "Reverse charge" not in text  # a domestic sale carries VAT instead
 
 
-@pytest.mark.parametrize("email, locale, words", [
-    ("aleroy@flexis.com", "nl", ["Factuur", "Factuurdatum", "Vervaldatum", "Btw-nummer", "Totaal"]),
-    ("admin@contoso.com", "fr", ["Facture", "Date de facture", "Date d'échéance", "N° de TVA", "Total"]),
+@pytest.mark.parametrize("email, locale, words, reverse_charge", [
+    ("aleroy@flexis.com", "nl", ["Factuur", "Factuurdatum", "Vervaldatum", "Btw-nummer", "Totaal"],
+     "Btw verlegd: btw te voldoen door de afnemer (art. 196 Richtlijn 2006/112/EG)"),
+    ("admin@contoso.com", "fr", ["Facture", "Date de facture", "Date d'échéance", "N° de TVA", "Total"],
+     "Autoliquidation : TVA due par le preneur (art. 196 de la directive 2006/112/CE)"),
 ])
-def test_cross_border_invoices_carry_the_reverse_charge_in_the_customers_language(session, email, locale, words):
+def test_cross_border_invoices_carry_the_reverse_charge_in_the_customers_language(session, email, locale, words,
+                                                                                  reverse_charge):
     actor = actor_for(session, email)
     row = tx.list_invoices(session=session, actor=actor, flt=tx.InvoiceFilter(period="6m")).rows[0]
     detail = tx.get_invoice(session=session, actor=actor, number=row.number)
@@ -93,7 +101,8 @@ def test_cross_border_invoices_carry_the_reverse_charge_in_the_customers_languag
     text = pdf_text(files.invoice_pdf(session=session, actor=actor, number=row.number).content)
     for word in words:
         assert word in text, word
-    assert normalise(REVERSE_CHARGE[locale]) in text
+    assert reverse_charge_text(locale) == reverse_charge  # the catalog's legal wording
+    assert normalise(reverse_charge) in text
     assert normalise(format_money(detail.total, locale)) in text
     assert detail.buyer_vat_id in text
 
@@ -109,7 +118,7 @@ def test_totals_agree_between_screen_pdf_and_csv(session, flexis_admin, dutch_ta
     rows = list(csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
     csv_row = next(r for r in rows if r["Invoice number"] == inv.number)
     # The screen writes Flexis's amounts the Dutch way; the PDF in the invoice's locale (en here).
-    screen_minor = int(re.sub(r"\D", "", screen_row["total"]))
+    screen_minor = int(re.sub(r"\D", "", screen_row.total))
     pdf_match = re.search(r"Total\s+€([\d,]+\.\d\d)", text)
     pdf_minor = int(re.sub(r"\D", "", pdf_match.group(1)))
     csv_minor = Money.parse(csv_row["Total"], csv_row["Currency"]).amount_minor
@@ -126,6 +135,38 @@ def test_csv_has_the_columns_of_the_screen_and_every_row_of_the_filter(session, 
     assert len(reader) - 1 == expected
     inv1238 = next(r for r in reader if r[0] == "INV1238")
     assert inv1238[1:8] == ["paid", "2021-03-08", "2022-04-08", "Visa - 4392", "FL123133", "20000.00", "USD"]
+
+
+def test_csv_header_is_in_the_readers_language_in_the_same_order(session, contoso_admin):
+    """Issue 11: someone at a French customer with no console language of their own (the organisation's
+    fr) gets the header in French; a Dutch profile gets Dutch; the columns and values do not move."""
+    french = dataclasses.replace(contoso_admin, language=None)
+    assert files.reader_language(session, french) == "fr"
+    rows = list(csv.reader(io.StringIO(files.transactions_csv(session=session, actor=french, flt=EVERYTHING)
+                                       .content.decode("utf-8-sig"))))
+    assert rows[0] == ["Numéro de facture", "Statut", "Date d’émission", "Date d’échéance", "Mode de paiement",
+                       "Contrat", "Total", "Devise", "Avoirs"]
+    english = list(csv.reader(io.StringIO(files.transactions_csv(session=session, actor=contoso_admin,
+                                                                 flt=EVERYTHING).content.decode("utf-8-sig"))))
+    assert english[0] == files.CSV_COLUMNS and english[1:] == rows[1:]
+    dutch = files.transactions_csv(session=session, actor=dataclasses.replace(contoso_admin, language="nl"),
+                                   flt=EVERYTHING).content.decode("utf-8-sig")
+    assert dutch.startswith("Factuurnummer,Status,Uitgiftedatum,Vervaldatum,")
+
+
+def test_usage_report_headers_and_pdf_in_the_readers_language():
+    from billing_center.documents import usage_report
+
+    buffer = io.StringIO()
+    usage_report.write_csv_head(csv.writer(buffer), [(date(2026, 1, 1), 3)], "fr")
+    rows = list(csv.reader(io.StringIO(buffer.getvalue())))
+    assert rows == [["Mois", "Utilisateurs actifs uniques"], ["2026-01", "3"], [],
+                    ["Personne", "E-mail", "Mois actifs", "Nombre de mois"]]
+    text = pdf_text(usage_report.pdf_report(organisation="Contoso", title="Rapport", people=1500, lang="fr",
+                                            monthly=[(date(2026, 1, 1), 1234), (date(2026, 2, 1), 5)]))
+    for expected in ("utilisateurs actifs uniques par mois", "1 500 personnes actives", "janvier 2026",
+                     "février 2026", "Mois", "Total"):
+        assert expected in normalise(text), expected
 
 
 def test_credit_note_pdf_refers_to_its_invoice_with_negative_amounts(session, flexis_admin, dutch_taxed_invoice):
@@ -175,6 +216,57 @@ def test_zip_holds_one_pdf_per_invoice(session, flexis_admin):
     assert seen[-1] == (len(numbers), len(numbers))
     with pytest.raises(ValidationFailed):
         files.resolve_numbers(session=session, actor=flexis_admin, numbers=[], flt=None)
+    too_many = [f"INV{n}" for n in range(files.MAX_ZIP_INVOICES + 1)]
+    with pytest.raises(ValidationFailed) as refused:
+        files.resolve_numbers(session=session, actor=flexis_admin, numbers=too_many, flt=None)
+    assert refused.value.message == "A ZIP holds at most 500 invoices; narrow the filter."
+    with i18n.using("fr"):  # a template with its count, so the toast is translated (issue 11)
+        assert i18n.translate_error(refused.value) == "Un ZIP contient au plus 500 factures ; affinez le filtre."
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end in a thread of its own: the browser tests leave an event loop running
+    in the main thread of the worker that runs them."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def prepare_zip(session, actor, numbers, chunk_size=2):
+    """Prepare a ZIP as the Transactions page does, in the test's transaction; returns it and its progress."""
+    seen: list[tuple[int, int]] = []
+
+    async def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+
+    @contextmanager
+    def transaction():
+        yield session
+
+    export = run_async(exports.prepare_invoices_zip(actor=actor, numbers=numbers, flt=None, progress=progress,
+                                                      chunk_size=chunk_size, transaction=transaction))
+    return export, seen
+
+
+def test_a_zip_is_prepared_a_chunk_at_a_time_for_its_owner_only(session, flexis_admin, contoso_admin, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setattr(exports, "EXPORT_DIR", tmp_path)
+    numbers = [row.number for row in tx.list_invoices(session=session, actor=flexis_admin, flt=EVERYTHING).rows[:5]]
+    export, seen = prepare_zip(session, flexis_admin, numbers)
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    assert export.count == 5 and export.url == f"/api/exports/{export.token}"
+    stored = exports.find_export(actor=flexis_admin, token=export.token)
+    with zipfile.ZipFile(stored.path) as z:
+        assert z.namelist() == [f"{n}.pdf" for n in numbers]
+    assert exports.find_export(actor=contoso_admin, token=export.token) is None
+
+
+def test_a_zip_with_an_invoice_of_another_organisation_renders_nothing(session, flexis_admin, contoso_admin, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.setattr(exports, "EXPORT_DIR", tmp_path)
+    flexis_invoice = tx.list_invoices(session=session, actor=flexis_admin, flt=EVERYTHING).rows[0].number
+    with pytest.raises(NotFound):
+        prepare_zip(session, contoso_admin, [flexis_invoice])
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_rendered_invoice_is_the_same_whatever_else_was_rendered_before(session, flexis_admin,

@@ -6,10 +6,9 @@ from sqlmodel import select
 from billing_center.domain.errors import ValidationFailed
 from billing_center.models import OutgoingEmail
 from billing_center.services import mail
-from tests.smtp_server import no_smtp, smtp_server  # noqa: F401  fixtures
 
 
-def test_with_smtp_the_message_goes_out_after_commit(session, smtp_server, flexis):  # noqa: F811
+def test_with_smtp_the_message_goes_out_after_commit(session, smtp_server, flexis):
     row = mail.send_email(session=session, to="Someone@Example.com", subject="Hello there",
                           body="First line\nhttp://localhost:3000/x", template="test", organisation_id=flexis.id)
     assert row.status == "queued"
@@ -25,7 +24,7 @@ def test_with_smtp_the_message_goes_out_after_commit(session, smtp_server, flexi
     assert stored.status == "sent" and stored.sent_at is not None
 
 
-def test_a_rolled_back_use_case_sends_nothing(session, smtp_server):  # noqa: F811
+def test_a_rolled_back_use_case_sends_nothing(session, smtp_server):
     nested = session.begin_nested()
     mail.send_email(session=session, to="rollback@example.com", subject="Never", body="x", template="test")
     nested.rollback()
@@ -34,7 +33,7 @@ def test_a_rolled_back_use_case_sends_nothing(session, smtp_server):  # noqa: F8
     assert smtp_server.to("rollback@example.com", wait=0.3) == []
 
 
-def test_without_smtp_the_message_stays_in_the_outbox(session, no_smtp):  # noqa: F811
+def test_without_smtp_the_message_stays_in_the_outbox(session, no_smtp):
     mail.send_email(session=session, to="outbox@example.com", subject="Stays here", body="Body", template="test")
     session.commit()
     rows = mail.outbox(session=session, to="outbox@example.com")
@@ -43,10 +42,10 @@ def test_without_smtp_the_message_stays_in_the_outbox(session, no_smtp):  # noqa
 
 def test_an_unreachable_smtp_server_marks_the_message_failed(session, monkeypatch):
     from billing_center.settings import get_settings
-    from tests.smtp_server import _free_port
+    from tests.support import free_port
 
     monkeypatch.setattr(get_settings(), "smtp_host", "127.0.0.1")
-    monkeypatch.setattr(get_settings(), "smtp_port", _free_port())  # nothing listens there
+    monkeypatch.setattr(get_settings(), "smtp_port", free_port())  # nothing listens there
     row = mail.send_email(session=session, to="down@example.com", subject="S", body="B", template="test")
     session.commit()  # the use case still succeeds
     session.expire_all()
@@ -62,7 +61,7 @@ def test_bad_addresses_are_refused(session, address):
     assert session.exec(select(OutgoingEmail).where(OutgoingEmail.subject == "S")).all() == []
 
 
-def test_subject_cannot_inject_headers(session, smtp_server):  # noqa: F811
+def test_subject_cannot_inject_headers(session, smtp_server):
     mail.send_email(session=session, to="hdr@example.com", subject="Hi\r\nBcc: evil@example.com", body="B",
                     template="test")
     session.commit()

@@ -12,7 +12,7 @@ def test_flexis_overview_counts_its_own_data(session, flexis_admin):
     figures = get_overview(session=session, actor=flexis_admin)
     assert figures.organisation == "Flexis"
     assert figures.account_status == "active"
-    assert figures.active_subscriptions == 4
+    assert figures.active_subscriptions == 5  # with the MAU plan (seed._seed_usage)
     assert (figures.licences_total, figures.licences_assigned) == (75, 50)
     assert figures.active_contracts == 2
     assert figures.unpaid_invoices == 3

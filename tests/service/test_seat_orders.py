@@ -13,8 +13,7 @@ from billing_center.models import IdempotencyRecord, Invoice, Order, OutgoingEma
 from billing_center.payments import HttpGateway
 from billing_center.services import seat_orders
 from billing_center.services.seat_orders import PaymentNotConfirmed, estimate, order_history, place_card_order
-from tests.conftest import actor_for
-from tests.processor import gateway, processor  # noqa: F401  (fixtures)
+from tests.factories import actor_for
 
 
 def new_key() -> str:

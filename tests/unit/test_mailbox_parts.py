@@ -1,21 +1,21 @@
 """The demo mailbox turns an e-mail's links into buttons named by the line before them."""
 
-from billing_center.states.mailbox import message_parts
+from billing_center.states.mailbox import MessagePart, message_parts
 
 
 def test_links_become_buttons_named_by_the_line_before():
     body = "Hello,\n\nYou asked for access.\n\nActivate my account:\nhttp://localhost:3000/activate?token=abc\n\nBye"
     assert message_parts(body) == [
-        {"kind": "text", "text": "Hello,\n\nYou asked for access.", "href": ""},
-        {"kind": "link", "text": "Activate my account", "href": "http://localhost:3000/activate?token=abc"},
-        {"kind": "text", "text": "Bye", "href": ""},
+        MessagePart("Hello,\n\nYou asked for access."),
+        MessagePart("Activate my account", href="http://localhost:3000/activate?token=abc", is_link=True),
+        MessagePart("Bye"),
     ]
 
 
 def test_a_link_without_a_label_line_is_called_open_link():
     assert message_parts("See https://example.com/x for more\nhttps://example.com/y") == [
-        {"kind": "text", "text": "See https://example.com/x for more", "href": ""},
-        {"kind": "link", "text": "Open link", "href": "https://example.com/y"},
+        MessagePart("See https://example.com/x for more"),
+        MessagePart("Open link", href="https://example.com/y", is_link=True),
     ]
 
 

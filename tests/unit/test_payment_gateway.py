@@ -17,7 +17,6 @@ from billing_center.payments import (
     ProcessorUnavailable,
 )
 from billing_center.payments.sandbox import luhn_ok
-from tests.processor import gateway, processor  # noqa: F401  (fixtures)
 
 USD_192 = Money(19200, "USD")
 

@@ -1,0 +1,83 @@
+"""The organisation's billing details (issue 12): VAT id and Peppol endpoint, where e-invoices go."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from billing_center.components.form_fields import SELECT_STYLE, labelled
+from billing_center.components.forms import labelled_input, submit_button, submit_form
+from billing_center.components.i18n import t
+from billing_center.components.layout import console_page
+from billing_center.components.ui import error_notice, labelled_value
+from billing_center.i18n import N_
+from billing_center.states.billing_details import BillingDetailsState as S
+
+
+def _summary() -> rx.Component:
+    return rx.card(
+        rx.grid(
+            labelled_value(N_("Organisation"), S.name),
+            labelled_value(N_("Address"), S.address),
+            labelled_value(N_("VAT id in use"), rx.cond(S.vat_id != "", S.vat_id, "—")),
+            labelled_value(N_("Peppol endpoint in use"), rx.cond(
+                S.endpoint != "",
+                rx.text(S.endpoint, rx.cond(S.endpoint_derived,
+                                            rx.text.span(t(" (from the VAT id)"), color_scheme="gray"))),
+                t("— (e-invoices go by e-mail)"))),
+            columns=rx.breakpoints(initial="1", md="4"),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _form() -> rx.Component:
+    return rx.card(
+        submit_form(
+            rx.vstack(
+                rx.heading(t("E-invoicing details"), size="4", as_="h2"),
+                rx.text(t("Invoices and credit notes are sent as Factur-X PDFs and Peppol BIS Billing 3.0 UBL. "
+                        "Belgian organisations are reached at their enterprise number (scheme 0208)."),
+                        size="2", color_scheme="gray"),
+                labelled_input(N_("VAT id"), "vat_id", S.vat_id_error, default_value=S.vat_id,
+                               hint=N_("With the country code: BE0123456749, NL859123455B01, FR40303265045, "
+                                    "DE136695976.")),
+                labelled(
+                    N_("Peppol endpoint scheme"),
+                    rx.el.select(rx.el.option(t("From the VAT id"), value=""),
+                                 rx.foreach(S.schemes, lambda o: rx.el.option(o.label, value=o.value)),
+                                 id="peppol_scheme", name="peppol_scheme", default_value=S.peppol_scheme,
+                                 style=SELECT_STYLE),
+                    S.peppol_scheme_error,
+                ),
+                labelled_input(N_("Peppol endpoint id"), "peppol_id", S.peppol_id_error, default_value=S.peppol_id,
+                               hint=N_("Leave both empty to be reached at the VAT id "
+                                       "(the enterprise number in Belgium).")),
+                error_notice(S.action_error),
+                submit_button(t("Save billing details")),
+                spacing="3",
+                width="100%",
+                max_width="560px",
+            ),
+            on_submit=S.save,
+        ),
+        width="100%",
+    )
+
+
+def billing_details_page() -> rx.Component:
+    return console_page(
+        N_("Billing details"),
+        rx.cond(
+            S.loaded,
+            rx.vstack(
+                _summary(),
+                rx.cond(S.can_edit, _form(),
+                        rx.text(t("Only billing admins change the billing details."), size="2", color_scheme="gray")),
+                spacing="4",
+                width="100%",
+            ),
+            rx.center(rx.spinner(), padding="40px", width="100%"),
+        ),
+    )

@@ -1,0 +1,61 @@
+"""Previous / next over a list paginated on the server with a keyset: a section's state mixes this in
+and fills its rows in ``_fetch``; the state keeps the cursor of each page visited, never the list."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import reflex as rx
+from sqlmodel import Session
+
+from billing_center.services.actors import Actor
+from billing_center.states.session import signed_in
+
+
+class KeysetPages(rx.State, mixin=True):
+    page_no: int = 1
+    has_next: bool = False
+    _cursors: list[str] = []  # cursor of each visited page ("" = the first)
+    _next: str = ""
+    # The vars (a search, a sort) set back to their defaults as the page is left: see ``leave``.
+    leave_resets: ClassVar[tuple[str, ...]] = ()
+
+    def _fetch(self, actor: Actor, db: Session, cursor: str) -> None:
+        """Show the page after ``cursor`` and call ``_page_shown`` with the next page's cursor."""
+        raise NotImplementedError
+
+    def _page_shown(self, next_cursor: str | None) -> None:
+        self._next, self.has_next = next_cursor or "", next_cursor is not None
+
+    def _first_page(self, actor: Actor, db: Session) -> None:
+        self._cursors, self.page_no = [""], 1
+        self._fetch(actor, db, "")
+
+    def _current_cursor(self) -> str:
+        return self._cursors[-1] if self._cursors else ""
+
+    @rx.event
+    def leave(self):
+        """The page is left (``console_page(on_leave=...)``): the tab's next visit starts from the defaults
+        of ``leave_resets``, not from this visit's search. Not the person's input: no ``@signed_in``, so it
+        never counts as a field set before a page's load (``SessionState._reset_vars``)."""
+        self._reset_vars(*self.leave_resets)
+
+    @rx.event
+    @signed_in
+    def next_page(self, actor: Actor, db: Session):
+        if not self._next:
+            return
+        cursor = self._next
+        self._fetch(actor, db, cursor)
+        self._cursors = [*self._cursors, cursor]
+        self.page_no = len(self._cursors)
+
+    @rx.event
+    @signed_in
+    def previous_page(self, actor: Actor, db: Session):
+        if len(self._cursors) <= 1:
+            return
+        self._cursors = self._cursors[:-1]
+        self._fetch(actor, db, self._cursors[-1])
+        self.page_no = len(self._cursors)
