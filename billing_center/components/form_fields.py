@@ -8,8 +8,12 @@ from billing_center.components.i18n import t, tr
 from billing_center.components.ui import field_error
 
 
-def labelled(label: str, control: rx.Component, error=None, hint: str | None = None) -> rx.Component:
-    items = [rx.el.label(tr(label), html_for=str(control.id), style={"fontSize": "14px", "fontWeight": 500}), control]
+def labelled(label: str, control: rx.Component, error=None, hint: str | None = None,
+             beside: rx.Component | None = None) -> rx.Component:
+    """``beside`` (a field's own button) sits in the control's row, above the hint and the error: an error
+    that appears or goes never moves the button under the pointer of a person clicking it."""
+    row = control if beside is None else rx.hstack(control, beside, align="center", spacing="3")
+    items = [rx.el.label(tr(label), html_for=str(control.id), style={"fontSize": "14px", "fontWeight": 500}), row]
     if hint:
         items.append(rx.text(tr(hint), size="1", color_scheme="gray"))
     if error is not None:

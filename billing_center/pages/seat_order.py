@@ -44,19 +44,13 @@ def _seats_step() -> rx.Component:
             rx.text(t("USD 4.00 per learner per month. Your first order is for at least 10 seats; one order holds "
                     "at most 3500."), size="2", color_scheme="gray"),
             submit_form(
-                rx.hstack(
-                    rx.box(
-                        labelled(N_("Number of seats"),
-                                 rx.input(id="seats", name="seats", value=SeatOrderState.seats,
-                                          on_change=SeatOrderState.set_seats, input_mode="numeric",
-                                          placeholder="e.g. 25", width="180px",
-                                          aria_invalid=rx.cond(SeatOrderState.seats_error != "", "true", "false")),
-                                 SeatOrderState.seats_error),
-                    ),
-                    submit_button(t("Show estimate"), variant="soft"),
-                    align="end",
-                    spacing="3",
-                ),
+                labelled(N_("Number of seats"),
+                         rx.input(id="seats", name="seats", value=SeatOrderState.seats,
+                                  on_change=SeatOrderState.set_seats, input_mode="numeric",
+                                  placeholder="e.g. 25", width="180px",
+                                  aria_invalid=rx.cond(SeatOrderState.seats_error != "", "true", "false")),
+                         SeatOrderState.seats_error,
+                         beside=submit_button(t("Show estimate"), variant="soft")),
                 on_submit=SeatOrderState.submit_seats,
                 width="auto",
             ),

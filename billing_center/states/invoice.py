@@ -182,7 +182,6 @@ class InvoiceState(SessionState):
     @signed_in
     def set_cn_reason(self, value: str):
         self.cn_reason = value
-        self.cn_reason_error = ""
 
     def _request(self) -> list[credit_service.CreditLine]:
         if self.cn_full:
@@ -211,6 +210,7 @@ class InvoiceState(SessionState):
             # A second click queued behind the first (Reflex runs one event of a tab at a time): the
             # first issued the note and closed the form, so this one has nothing to issue.
             return
+        self.cn_reason_error = self.cn_quantity_error = ""
         note = credit_service.issue_credit_note(session=db, actor=actor, invoice_number=self.invoice_number,
                                                 reason=self.cn_reason, lines=self._request(), full=self.cn_full)
         amount = format_money(Money(int(note.total_minor), note.currency), actor.locale)

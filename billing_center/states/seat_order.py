@@ -100,8 +100,9 @@ class SeatOrderState(SessionState):
     @rx.event
     @signed_in(errors=AT_SEATS)
     def set_seats(self, value: str):
+        """Typing keeps the error until the next estimate: it going away as the field loses focus (a click
+        on Show estimate or Continue) would move the page under the pointer."""
         self.seats = value
-        self.seats_error = ""
 
     @rx.event
     @signed_in(errors=AT_SEATS)  # a refusal (the database gone, say) shows where the person is looking

@@ -129,7 +129,6 @@ class WalletState(SessionState):
     @signed_in
     def set_holder_name(self, value: str):
         self.holder_name = value
-        self.holder_error = ""
 
     @rx.event
     @signed_in
@@ -185,13 +184,11 @@ class WalletState(SessionState):
     @signed_in
     def set_edit_expiry(self, value: str):
         self.edit_expiry = value
-        self.expiry_error = ""
 
     @rx.event
     @signed_in
     def set_edit_name(self, value: str):
         self.edit_name = value
-        self.edit_name_error = ""
 
     @rx.event
     @signed_in
@@ -201,6 +198,7 @@ class WalletState(SessionState):
     @rx.event
     @signed_in(errors={"expiry": "expiry_error", "*": "edit_name_error"})
     def save_edit(self, actor: Actor, db: Session):
+        self.expiry_error = self.edit_name_error = ""
         wallet.update_card(session=db, actor=actor, card_id=int(self.edit_id), expiry=self.edit_expiry,
                            holder_name=self.edit_name, address=self.edit_address)
         self.edit_open = False
