@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from importlib import resources
 
 import facturx
@@ -85,6 +86,22 @@ def peppol_errors(xml: bytes) -> list[str]:
     for endpoint in root.xpath("//cbc:EndpointID[@schemeID='0208']", namespaces=UBL_NS):
         if not be_vat.is_valid(endpoint.text):
             errors.append("PEPPOL-COMMON-R043: Belgian enterprise number MUST be stated in the correct format.")
+    for line in root.xpath("cac:InvoiceLine | cac:CreditNoteLine", namespaces=UBL_NS):
+        def number(path: str, default: str = "0", line=line) -> Decimal:
+            found = line.xpath(f"({path})/text()", namespaces=UBL_NS)
+            return Decimal(found[0]) if found else Decimal(default)
+
+        quantity = number("cbc:InvoicedQuantity | cbc:CreditedQuantity")
+        base = number("cac:Price/cbc:BaseQuantity", "1")
+        if base <= 0:
+            errors.append("PEPPOL-EN16931-R121: Base quantity MUST be a positive number above zero.")
+            continue
+        # (these documents carry no line allowances or charges, which R120 would add)
+        expected = quantity * (number("cac:Price/cbc:PriceAmount") / base)
+        if abs(number("cbc:LineExtensionAmount") - expected) > Decimal("0.02"):
+            errors.append("PEPPOL-EN16931-R120: Invoice line net amount MUST equal (Invoiced quantity * (Item net "
+                          "price/item price base quantity) + Sum of invoice line charge amount - sum of invoice "
+                          f"line allowance amount (line {number('cbc:ID')}).")
     currency = one("cbc:DocumentCurrencyCode/text()")
     for node in root.xpath("//*[@currencyID]"):
         if node.get("currencyID") != currency:

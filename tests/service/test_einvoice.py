@@ -217,3 +217,38 @@ def test_an_organisation_without_vat_id_outside_the_eu_gets_category_o(session):
     assert ubl_value(ubl, "/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID") == "O"
     assert rules.schematron_errors(ubl, rules.UBL_XSLT) == []
     assert session.get(Organisation, org.id).vat_id is None
+
+
+def test_prorated_lines_keep_quantity_times_price_equal_to_the_line_amount(session):
+    """A licence change bills the unused time of the old total as a credit and the remaining time of the
+    new one (each rounded once): their amounts are not quantity x yearly price. The e-invoice states each
+    such line as its quantity at the line's own amount per that quantity (BaseQuantity), so
+    PEPPOL-EN16931-R120 holds to the cent, the price is never negative (BR-27) and a credit line has a
+    negative quantity."""
+    org = factories.organisation(session, country="NL", vat_id="NL000099998B57", address_line="Main street 1",
+                                 postal_code="1000", city="Town")
+    actor = factories.actor(session, org, role="billing_admin")
+    price = Money(5400, "EUR")
+    invoice = issue_invoice(session=session, organisation=org, currency="EUR", issue_date=clock.today(),
+                            due_date=clock.today(), seller_country="NL", lines=[
+                                LineInput("Exchange Online (Plan 1)", 5, price, "Unused time on 5 (123 days)",
+                                          amount=Money(-9099, "EUR")),
+                                LineInput("Exchange Online (Plan 1)", 7, price, "Remaining time on 7 (123 days)",
+                                          amount=Money(12739, "EUR"))])
+    ubl = files.invoice_ubl(session=session, actor=actor, number=invoice.number).content
+    cii, _ = assert_valid(files.invoice_pdf(session=session, actor=actor, number=invoice.number).content, ubl)
+    root = etree.fromstring(ubl)
+    rows = [(ln.findtext("cbc:InvoicedQuantity", namespaces=CAC_CBC),
+             ln.findtext("cac:Price/cbc:PriceAmount", namespaces=CAC_CBC),
+             ln.findtext("cac:Price/cbc:BaseQuantity", namespaces=CAC_CBC),
+             ln.findtext("cbc:LineExtensionAmount", namespaces=CAC_CBC))
+            for ln in root.xpath("cac:InvoiceLine", namespaces=CAC_CBC)]
+    assert rows == [("-5", "90.99", "5", "-90.99"), ("7", "127.39", "7", "127.39")]
+    assert cii_value(cii, "//ram:BasisQuantity") == "5"
+    assert cii_value(cii, "//ram:IncludedSupplyChainTradeLineItem[2]//ram:ChargeAmount") == "127.39"
+
+
+def test_the_rules_catch_a_line_whose_amount_is_not_quantity_times_price(session, flexis_admin):
+    ubl = files.invoice_ubl(session=session, actor=flexis_admin, number="INV1238").content
+    broken = ubl.replace(b'<cbc:InvoicedQuantity unitCode="C62">', b'<cbc:InvoicedQuantity unitCode="C62">1', 1)
+    assert any(e.startswith("PEPPOL-EN16931-R120") for e in rules.ubl_errors(broken))

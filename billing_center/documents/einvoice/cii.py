@@ -87,7 +87,10 @@ def write(einv: EInvoice) -> bytes:
         if line.description:
             _el(product, "ram:Description", line.description)
         agreement = _el(item, "ram:SpecifiedLineTradeAgreement")
-        _el(_el(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", amount(line.unit_price))
+        net_price = _el(agreement, "ram:NetPriceProductTradePrice")
+        _el(net_price, "ram:ChargeAmount", amount(line.unit_price))
+        if line.base_quantity != 1:
+            _el(net_price, "ram:BasisQuantity", str(line.base_quantity), unitCode=UNIT)
         _el(_el(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity", str(line.quantity), unitCode=UNIT)
         settlement = _el(item, "ram:SpecifiedLineTradeSettlement")
         _tax(settlement, line.category, line.rate_bp)

@@ -55,6 +55,7 @@ class Line:
     net: Money
     category: str
     rate_bp: int
+    base_quantity: int = 1  # the quantity unit_price is for (BT-149): quantity x unit_price / base = net
 
 
 @dataclass(frozen=True)
@@ -192,11 +193,25 @@ def payment(invoice, settings: Settings, reference: str) -> Payment:
     return Payment(code, reference, iban=settings.seller_iban)
 
 
+def _priced(quantity: int, unit_price: Money, net: Money) -> tuple[int, Money, int]:
+    """(quantity, price, base quantity) of a line as the e-invoice states it, so that quantity x price /
+    base quantity is the line's amount (PEPPOL-EN16931-R120) and the price is never negative (BR-27).
+    A line priced as quantity x unit price stays so; a prorated one (a licence change: the unused days of
+    the old total as a credit, the remaining days of the new one, each rounded once) is its quantity
+    at the line's own amount for that quantity, negative for a credit."""
+    if quantity > 0 and unit_price.amount_minor >= 0 and unit_price.amount_minor * quantity == net.amount_minor:
+        return quantity, unit_price, 1
+    count = max(abs(quantity), 1)
+    return (count if net.amount_minor >= 0 else -count), Money(abs(net.amount_minor), net.currency), count
+
+
 def _lines(rows, reverse_charge: bool) -> tuple[list[Line], list[Money]]:
-    lines = [Line(number=n, name=r.product, description=r.description, quantity=r.quantity,
-                  unit_price=r.unit_price, net=r.amount, category=category(r.tax_rate_bp, reverse_charge),
-                  rate_bp=r.tax_rate_bp)
-             for n, r in enumerate(rows, start=1)]
+    lines = []
+    for n, r in enumerate(rows, start=1):
+        quantity, price, base = _priced(r.quantity, r.unit_price, r.amount)
+        lines.append(Line(number=n, name=r.product, description=r.description, quantity=quantity,
+                          unit_price=price, net=r.amount, category=category(r.tax_rate_bp, reverse_charge),
+                          rate_bp=r.tax_rate_bp, base_quantity=base))
     return lines, [r.tax for r in rows]
 
 

@@ -136,5 +136,8 @@ def write(einv: EInvoice) -> bytes:
             _cbc(item, "Description", line.description)
         _cbc(item, "Name", line.name)
         _category(item, "ClassifiedTaxCategory", line.category, line.rate_bp, reason=False)
-        _money(_cac(node, "Price"), "PriceAmount", line.unit_price, cur)
+        price = _cac(node, "Price")
+        _money(price, "PriceAmount", line.unit_price, cur)
+        if line.base_quantity != 1:
+            _cbc(price, "BaseQuantity", str(line.base_quantity), unitCode=UNIT)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
