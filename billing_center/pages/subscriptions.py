@@ -38,7 +38,7 @@ def _list_row(row) -> rx.Component:
         rx.table.cell(status_badge(row.status, row.color)),
         rx.table.cell(row.date),
         rx.table.cell(row.price, text_align="right"),
-        rx.table.cell(row.subtotal, text_align="right"),
+        rx.table.cell(row.subtotal, text_align="right", white_space="nowrap"),
     )
 
 
@@ -265,8 +265,13 @@ def _auto_renew() -> rx.Component:
         confirm_dialog(
             trigger=rx.button(t("Turn on auto-renew"), variant="outline"),
             title=N_("Turn on auto-renew?"),
-            description=rx.text(t("The subscription renews on "), rx.text.strong(S.end_date), t(" for "), S.subtotal,
-                                t(" plus tax, charged to "), S.payment, "."),
+            description=rx.cond(
+                S.per_user,
+                rx.text(t("The plan renews on "), rx.text.strong(S.end_date),
+                        t(" and each period goes on billing its monthly active users, charged to "), S.payment, "."),
+                rx.text(t("The subscription renews on "), rx.text.strong(S.end_date), t(" for "), S.subtotal,
+                        t(" plus tax, charged to "), S.payment, "."),
+            ),
             confirm_label=N_("Turn on auto-renew"),
             on_confirm=S.toggle_auto_renew,
             danger=False,
@@ -321,7 +326,7 @@ def _summary() -> rx.Component:
 
 
 def _actions() -> rx.Component:
-    live = (S.status_code == "active") | (S.status_code == "trial")
+    live = ((S.status_code == "active") | (S.status_code == "trial")) & ~S.per_user
     return rx.cond(
         S.can_manage,
         rx.vstack(
@@ -337,7 +342,7 @@ def _actions() -> rx.Component:
                 spacing="3",
                 wrap="wrap",
             ),
-            rx.cond(~S.partial_cancellation,
+            rx.cond(~S.partial_cancellation & ~S.per_user,
                     rx.text(t("This plan cannot be reduced during its term: to have fewer licences, "
                               "turn off auto-renew "
                             "(or cancel at the end of the billing cycle) and buy the new number."), size="2",

@@ -104,6 +104,8 @@ class SubscriptionRow:
     subtotal: Money
     is_self_service: bool
     scheduled_quantity: int | None
+    # A plan billed per monthly active user (R-MAU-1): the price per user per month; it has no licences.
+    per_user: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -249,12 +251,14 @@ def _assigned(session: Session, sub_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def _row(sub: Subscription, product: str, assigned: int) -> SubscriptionRow:
+def _row(sub: Subscription, product: Product, assigned: int) -> SubscriptionRow:
     unit = Money(sub.unit_price_minor, sub.currency)
-    return SubscriptionRow(id=sub.id, product=product, assigned=assigned, quantity=sub.quantity,
+    per_user = Money(product.unit_price_minor, sub.currency) if product.billing_model == "mau" else None
+    return SubscriptionRow(id=sub.id, product=product.name, assigned=assigned, quantity=sub.quantity,
                            term_months=sub.term_months, status=sub.status, renews_on=sub.renews_on,
                            auto_renew=sub.auto_renew, unit_price=unit, subtotal=unit.times(sub.quantity),
-                           is_self_service=sub.is_self_service, scheduled_quantity=sub.scheduled_quantity)
+                           is_self_service=sub.is_self_service, scheduled_quantity=sub.scheduled_quantity,
+                           per_user=per_user)
 
 
 def period_start(sub: Subscription) -> date:
@@ -284,7 +288,7 @@ def list_subscriptions(*, session: Session, actor: Actor, status: str = "", self
     status = (status or "").strip().lower()
     if status and status not in STATUS_FILTERS:
         raise ValidationFailed("status", "Choose a status from the list.")
-    query = select(Subscription, Product.name).join(Product, Product.id == Subscription.product_id) \
+    query = select(Subscription, Product).join(Product, Product.id == Subscription.product_id) \
         .where(_visible(session, actor))
     if status:
         query = query.where(Subscription.status == status)
@@ -296,7 +300,7 @@ def list_subscriptions(*, session: Session, actor: Actor, status: str = "", self
     found = session.exec(query.order_by(Product.name, Subscription.id).offset((page - 1) * page_size)
                          .limit(page_size)).all()
     assigned = _assigned(session, [s.id for s, _ in found])
-    return SubscriptionList(rows=[_row(s, name, assigned.get(s.id, 0)) for s, name in found], total=total,
+    return SubscriptionList(rows=[_row(s, product, assigned.get(s.id, 0)) for s, product in found], total=total,
                             page=page, pages=pages)
 
 
@@ -328,7 +332,7 @@ def get_subscription(*, session: Session, actor: Actor, subscription_id) -> Subs
     recent = session.exec(select(Invoice).where(of_sub).order_by(Invoice.issue_date.desc(), Invoice.id.desc())
                           .limit(10)).all()
     return SubscriptionDetail(
-        row=_row(sub, product.name, _assigned(session, [sub.id]).get(sub.id, 0)), product_family=product.family,
+        row=_row(sub, product, _assigned(session, [sub.id]).get(sub.id, 0)), product_family=product.family,
         billing_frequency=sub.billing_frequency, payment_kind=sub.payment_kind,
         payment_label=_payment_label(session, sub), po_number=sub.po_number or "", start_date=sub.start_date,
         period_start=period_start(sub), buyer=buyer.full_name if buyer else "", can_manage=_can_manage(actor, sub),
@@ -351,6 +355,9 @@ def parse_total(value) -> int:
 
 
 def _check_total(session: Session, sub: Subscription, product: Product, new_total) -> int:
+    if product.billing_model == "mau":
+        raise ValidationFailed("new_total", "This plan is billed per monthly active user: it has no licences to "
+                                            "buy or remove.")
     total = parse_total(new_total)
     if total < 0:
         raise ValidationFailed("new_total", "The number of licences cannot be negative.")

@@ -63,11 +63,17 @@ def _date_text(row: subs.SubscriptionRow, locale: str, *, long: bool = False) ->
 
 
 def list_row(row: subs.SubscriptionRow, locale: str) -> SubscriptionListRow:
+    if row.per_user is not None:  # billed per monthly active user: no licences, no fixed subtotal
+        licences, price = _("Per active user"), _("{price} per user per month").format(
+            price=format_money(row.per_user, locale))
+        subtotal = _("By usage")
+    else:
+        licences, price = f"{row.assigned} / {row.quantity}", format_money(row.unit_price, locale)
+        subtotal = format_money(row.subtotal, locale)
     return SubscriptionListRow(
-        id=str(row.id), href=f"/subscriptions/{row.id}", product=row.product,
-        licences=f"{row.assigned} / {row.quantity}", term=_term(row.term_months), status=status_label(row.status),
-        color=status_color(row.status), date=_date_text(row, locale), price=format_money(row.unit_price, locale),
-        subtotal=format_money(row.subtotal, locale), self_service=row.is_self_service)
+        id=str(row.id), href=f"/subscriptions/{row.id}", product=row.product, licences=licences,
+        term=_term(row.term_months), status=status_label(row.status), color=status_color(row.status),
+        date=_date_text(row, locale), price=price, subtotal=subtotal, self_service=row.is_self_service)
 
 
 class SubscriptionsState(SessionState):
@@ -231,6 +237,7 @@ class SubscriptionState(SessionState):
     licences: str = ""
     quantity: int = 0
     assigned: int = 0
+    per_user: bool = False  # a plan billed per monthly active user: no licences to buy or remove
     term: str = ""
     period: str = ""
     renewal_text: str = ""
@@ -303,6 +310,7 @@ class SubscriptionState(SessionState):
         self.status, self.status_color, self.status_code = status_label(row.status), status_color(row.status), \
             row.status
         self.quantity, self.assigned = row.quantity, row.assigned
+        self.per_user = row.per_user is not None
         self.licences = ngettext("{count} licence ({assigned} assigned)", "{count} licences ({assigned} assigned)",
                                  row.quantity).format(count=row.quantity, assigned=row.assigned)
         self.term = _term(row.term_months)
@@ -312,13 +320,19 @@ class SubscriptionState(SessionState):
         self.renewal_text = _date_text(row, loc, long=True)
         self.price = _("{price} per licence per year").format(price=format_money(row.unit_price, loc))
         self.subtotal = f"{row.quantity} x {format_money(row.unit_price, loc)} = {format_money(row.subtotal, loc)}"
+        if row.per_user is not None:  # R-MAU-1: each period bills its monthly active users, not licences
+            self.licences = _("None: billed per monthly active user")
+            self.price = _("{price} per user per month").format(price=format_money(row.per_user, loc))
+            self.subtotal = _("By usage (see Usage)")
         self.payment, self.paid_by_card = detail.payment_label, detail.payment_kind == "card"
         self.frequency = frequency_label(detail.billing_frequency)
         self.po_number, self.po_input = detail.po_number, detail.po_number
         self.buyer = detail.buyer
         self.can_manage, self.partial_cancellation = detail.can_manage, detail.partial_cancellation
-        self.scheduled_text = (f"Scheduled: {row.scheduled_quantity} licences from {format_day(row.renews_on, loc)}"
-                               if row.scheduled_quantity is not None else "")
+        scheduled = row.scheduled_quantity
+        self.scheduled_text = "" if scheduled is None else ngettext(
+            "Scheduled: {count} licence from {date}", "Scheduled: {count} licences from {date}", scheduled,
+        ).format(count=scheduled, date=format_day(row.renews_on, loc))
         self.cancel_reason_text = detail.cancel_reason
         self.history = [HistoryRow(format_moment(h.when, loc), h.who, h.action, h.detail) for h in detail.history]
         self.invoices = [InvoiceRow(i.number, f"/invoices/{i.number}", format_day(i.issue_date, loc),

@@ -30,6 +30,20 @@ def test_the_list_shows_the_demo_and_filters_in_the_url(signed_in: Page, base: s
     expect(page.get_by_role("row").filter(has_text="Exchange Online")).to_have_count(0)
 
 
+def test_the_mau_plan_is_priced_per_active_user_without_licences(signed_in: Page, base: str):
+    page = signed_in
+    page.goto(f"{base}/subscriptions")
+    plan = page.get_by_role("row").filter(has_text="Learning Manager (monthly active users)")
+    expect(plan).to_contain_text("Per active user")
+    expect(plan).to_contain_text("USD 4,00 per user per month")
+    expect(plan).to_contain_text("By usage")
+    open_subscription(page, base, "Learning Manager (monthly active users)")
+    expect(page.get_by_role("group", name="Licences")).to_contain_text("billed per monthly active user")
+    expect(page.get_by_role("button", name="Cancel subscription")).to_be_visible()
+    expect(page.get_by_role("button", name="Buy licences")).to_have_count(0)
+    expect(page.get_by_role("button", name="Remove licences")).to_have_count(0)
+
+
 def test_change_5_to_7_licences_with_the_preview(signed_in: Page, base: str):
     page = signed_in
     open_subscription(page, base, "Exchange Online (Plan 1)")

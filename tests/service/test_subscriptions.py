@@ -356,3 +356,18 @@ def test_for_any_change_the_issued_document_equals_the_preview(session, old, new
     else:
         issued = -session.exec(select(CreditNote.total_minor).where(CreditNote.number == result.document)).one()
     assert issued == preview.total.amount_minor == result.total.amount_minor
+
+
+def test_the_mau_plan_is_priced_per_active_user_and_has_no_licences_to_change(session, flexis_admin):
+    rows = subs.list_subscriptions(session=session, actor=flexis_admin).rows
+    plans = [r for r in rows if r.per_user is not None]
+    assert [(p.product, p.per_user) for p in plans] == [("Learning Manager (monthly active users)", Money(400, "USD"))]
+    plan = plans[0]
+    before = session.get(Subscription, plan.id).quantity
+    for value in (5, "1"):
+        with pytest.raises(ValidationFailed, match="billed per monthly active user"):
+            subs.preview_licence_change(session=session, actor=flexis_admin, subscription_id=plan.id, new_total=value)
+    with pytest.raises(ValidationFailed, match="billed per monthly active user"):
+        subs.change_licences(session=session, actor=flexis_admin, subscription_id=plan.id, new_total=5,
+                             preview_token=f"{clock.today().isoformat()}~{before}~5~0")
+    assert session.get(Subscription, plan.id).quantity == before
