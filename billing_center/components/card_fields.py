@@ -49,6 +49,22 @@ def tokenise_card(callback) -> rx.event.EventSpec:
     return rx.call_function(script)
 
 
+def pay_with_choice(select_id: str, on_card, on_saved) -> rx.event.EventSpec:
+    """Complete a payment with what the "Pay with" select (``select_id``) shows at the click: a saved card
+    (``on_saved`` receives its value) or, for "new" or no select, the hosted fields' token (``on_card``).
+    Read in the browser, not from the page's state: a card chosen just before the click may not have
+    reached the server yet, and the button would act on the previous choice."""
+    card_cb = format_queue_events(on_card, args_spec=lambda result: [result])
+    saved_cb = format_queue_events(on_saved, args_spec=lambda value: [value])
+    script = rx.Var(
+        f"() => {{ const select = document.getElementById({select_id!r}); "
+        f"const choice = select ? select.value : \"new\"; "
+        f"if (choice !== \"new\") {{ return ({saved_cb})(choice); }} "
+        f"return Promise.resolve({TOKENISE_JS}).then({card_cb}); }}",
+        _var_data=rx.vars.VarData.merge(card_cb._get_all_var_data(), saved_cb._get_all_var_data()))
+    return rx.call_function(script)
+
+
 def card_fields(processor_url: rx.Var) -> rx.Component:
     # The processor's address comes with the page's load event: a dialog opened before it shows a
     # spinner, never a frame on the console's own origin (which the CSP's frame-src refuses).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.card_fields import card_fields, tokenise_card
+from billing_center.components.card_fields import card_fields, pay_with_choice
 from billing_center.components.form_fields import SELECT_STYLE, labelled, option_select
 from billing_center.components.forms import submit_button, submit_form
 from billing_center.components.i18n import t
@@ -113,13 +113,9 @@ def _payment_step() -> rx.Component:
                     rx.text(SeatOrderState.tax_line, size="1", color_scheme="gray"),
                     rx.text(t("You will be charged "), rx.text.strong(SeatOrderState.charge_total),
                             t(" today, and the paid invoice is e-mailed to you."), size="2"),
-                    rx.cond(
-                        SeatOrderState.pay_with == "new",
-                        rx.button(t("Complete order"), size="3", width="100%",
-                                  on_click=tokenise_card(SeatOrderState.complete_with_card)),
-                        rx.button(t("Complete order"), size="3", width="100%",
-                                  on_click=SeatOrderState.complete_with_saved_card),
-                    ),
+                    rx.button(t("Complete order"), size="3", width="100%",
+                              on_click=pay_with_choice("pay-with", SeatOrderState.complete_with_card,
+                                                       SeatOrderState.complete_with_saved_card)),
                     rx.button(t("Change seats"), variant="ghost", color_scheme="gray",
                               on_click=SeatOrderState.back_to_seats),
                     spacing="3",

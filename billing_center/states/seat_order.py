@@ -202,11 +202,14 @@ class SeatOrderState(SessionState):
 
     @rx.event
     @signed_in
-    def complete_with_saved_card(self, actor: Actor, db: Session):
-        if not self.pay_with.isdigit():
+    def complete_with_saved_card(self, actor: Actor, db: Session, card_id: str):
+        """The saved card the "Pay with" select showed at the click (the service checks it is the actor's)."""
+        choice = str(card_id)
+        if not choice.isdigit():
             self.card_error = _("Choose a card.")
             return
-        return self._place(actor, db, saved_card_id=int(self.pay_with))
+        self.pay_with = choice
+        return self._place(actor, db, saved_card_id=int(choice))
 
     @rx.event
     @signed_in
