@@ -47,6 +47,8 @@ class SubscriptionListRow:
 def _term(months: int) -> str:
     if months == 12:
         return _("1 year")
+    if months and months % 12 == 0:
+        return ngettext("{count} year", "{count} years", months // 12).format(count=months // 12)
     return ngettext("{count} month", "{count} months", months).format(count=months)
 
 
