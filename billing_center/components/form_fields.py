@@ -25,10 +25,13 @@ SELECT_STYLE = {"width": "100%", "padding": "8px", "borderRadius": "6px", "borde
                 "fontSize": "14px", "background": "white"}
 
 
-def option_select(select_id: str, options: rx.Var, *, value, on_change, first: tuple[str, str] | None = None,
-                  style: dict | None = None) -> rx.Component:
-    """A native select of typed ``Option`` rows (states/rows.py); ``first`` = (label, value) comes before them."""
+def option_select(select_id: str, options: rx.Var, *, value=None, on_change, first: tuple[str, str] | None = None,
+                  style: dict | None = None, default_value=None) -> rx.Component:
+    """A native select of typed ``Option`` rows (states/rows.py); ``first`` = (label, value) comes before them.
+    With ``default_value`` instead of ``value`` the select keeps the person's choice itself (uncontrolled):
+    what it shows never falls back to the state's value while the change is on its way to the server."""
     leading = [rx.el.option(tr(first[0]), value=first[1])] if first else []
+    shown = {"value": value} if default_value is None else {"default_value": default_value}
     # Labels are English msgids or plain values (a contract number): the lookup leaves the latter as they are.
     return rx.el.select(*leading, rx.foreach(options, lambda o: rx.el.option(t(o.label), value=o.value)),
-                        id=select_id, value=value, on_change=on_change, style=style or SELECT_STYLE)
+                        id=select_id, on_change=on_change, style=style or SELECT_STYLE, **shown)

@@ -94,7 +94,7 @@ def _payment_step() -> rx.Component:
                     SeatOrderState.saved_cards.length() > 0,
                     labelled(
                         N_("Pay with"),
-                        option_select("pay-with", SeatOrderState.saved_cards, value=SeatOrderState.pay_with,
+                        option_select("pay-with", SeatOrderState.saved_cards, default_value=SeatOrderState.pay_with,
                                       on_change=SeatOrderState.set_pay_with, first=("A new card", "new")),
                     ),
                 ),
