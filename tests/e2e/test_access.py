@@ -89,6 +89,7 @@ def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: 
     other.close()
     # Asking again: they already have access and get no e-mail.
     page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_enabled()  # the sign-out's navigations are over
     # Signed out, the tab speaks the visitor's language again: no choice on this device, so the browser's
     # (English), not the profile's Dutch.
     page.goto(f"{base}/access")
