@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from billing_center.domain.enums import InvoiceStatus
 from billing_center.domain.errors import ValidationFailed
-from billing_center.domain.money import Money, line_amount, tax_on
+from billing_center.domain.money import Money, line_amount, line_taxes
 from billing_center.models import Invoice, InvoiceLine, Organisation
 from billing_center.services.numbering import take_next
 
@@ -93,14 +93,14 @@ def issue_invoice(
     )
     session.add(invoice)
     session.flush()
-    subtotal = tax = 0
-    for position, item in enumerate(lines, start=1):
+    for item in lines:
         if item.quantity <= 0:
             raise ValidationFailed("quantity", "A line needs a quantity of at least 1.")
         if item.unit_price.currency != currency:
             raise ValidationFailed("currency", "Every line must be in the invoice's currency.")
-        net = item.amount if item.amount is not None else line_amount(item.unit_price, item.quantity)
-        vat = tax_on(net, rate)
+    nets = [item.amount if item.amount is not None else line_amount(item.unit_price, item.quantity) for item in lines]
+    subtotal = tax = 0
+    for position, (item, net, vat) in enumerate(zip(lines, nets, line_taxes(nets, rate), strict=True), start=1):
         session.add(
             InvoiceLine(
                 invoice_id=invoice.id,

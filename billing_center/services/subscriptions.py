@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from billing_center.domain import clock
 from billing_center.domain.enums import InvoiceStatus, PaymentKind, PaymentStatus, Role, SubscriptionStatus
 from billing_center.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from billing_center.domain.money import Money, line_amount, tax_on
+from billing_center.domain.money import Money, line_amount, line_taxes, tax_on
 from billing_center.domain.proration import Period, early_termination_fee, licence_change
 from billing_center.formatting import format_day
 from billing_center.i18n import N_
@@ -417,7 +417,7 @@ def _price_change(session: Session, sub: Subscription, product: Product, new_tot
            f"{format_day(sub.renews_on - timedelta(days=1), 'en')}"
     lines = [PreviewLine(f"Unused time on {sub.quantity} x {product.name} ({days})", sub.quantity, change.credit),
              PreviewLine(f"Remaining time on {new_total} x {product.name} ({days})", new_total, change.charge)]
-    tax = tax_on(change.credit, rate) + tax_on(change.charge, rate)
+    tax = Money(sum(t.amount_minor for t in line_taxes([change.credit, change.charge], rate)), sub.currency)
     total = change.net + tax
     return LicencePreview(**common, effective="now", effective_on=on, lines=lines, subtotal=change.net, tax=tax,
                           total=total, token=_token(on, sub.quantity, new_total, total))

@@ -13,7 +13,7 @@ from decimal import Decimal
 import facturx
 import pypdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from sqlmodel import select
@@ -180,6 +180,8 @@ COUNTRIES = {  # buyer country -> VAT id (None: no VAT id) ; NL: 21 %, BE: rever
 @given(currency=st.sampled_from(["EUR", "USD", "JPY"]), country=st.sampled_from(sorted(COUNTRIES)),
        locale=st.sampled_from(["nl", "fr", "en"]),
        lines=st.lists(st.tuples(st.integers(1, 500), st.integers(0, 2_000_000)), min_size=1, max_size=4))
+# Once found by this test: each line's VAT rounded alone came to 2 yen above the category's (BR-CO-17).
+@example(currency="JPY", country="NL", locale="nl", lines=[(1, 3), (1, 3), (1, 170)])
 def test_totals_agree_to_the_cent_on_pdf_ubl_cii_and_screen(session, currency, country, locale, lines):
     org = factories.organisation(session, country=country, vat_id=COUNTRIES[country], locale=locale,
                                  address_line="Main street 1", postal_code="1000", city="Town")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -70,7 +71,7 @@ def client(tmp_path_factory):
 def _key(email: str = "aleroy@flexis.com") -> str:
     with session_scope() as session:
         return usage_keys.create_key(session=session, actor=actor_for(session, email),
-                                     name=f"Key {clock.now().timestamp()}-{id(session)}").secret
+                                     name=f"Key {uuid.uuid4().hex[:16]}").secret  # a name no other key has
 
 
 def _billed(email: str = "aleroy@flexis.com") -> int:

@@ -77,3 +77,25 @@ def test_tax_is_never_off_by_more_than_half_a_minor_unit(net, rate):
 def test_plain_round_trips_through_parse(minor, currency):
     money = Money(minor, currency)
     assert Money.parse(money.plain(), currency) == money
+
+
+def test_line_taxes_add_up_to_the_vat_of_the_net_total_and_stay_within_a_unit_of_each_line():
+    from billing_center.domain.money import line_taxes
+
+    nets = [Money(3, "JPY"), Money(3, "JPY"), Money(170, "JPY")]  # each rounded alone: 1 + 1 + 36 = 38
+    shares = line_taxes(nets, 2100)
+    assert sum(s.amount_minor for s in shares) == tax_on(Money(176, "JPY"), 2100).amount_minor == 37
+    assert line_taxes([Money(250, "EUR")], 2100) == [tax_on(Money(250, "EUR"), 2100)]
+    assert line_taxes([Money(-9099, "EUR"), Money(12739, "EUR")], 2100)[0].amount_minor in (-1911, -1910)
+    with pytest.raises(ValidationFailed):
+        line_taxes(nets, -1)
+
+
+@given(st.lists(st.integers(-2_000_000, 2_000_000), min_size=1, max_size=30), st.sampled_from([0, 600, 2000, 2100]))
+def test_line_taxes_never_drift(amounts, rate):
+    from billing_center.domain.money import line_taxes
+
+    shares = line_taxes([Money(a, "EUR") for a in amounts], rate)
+    assert sum(s.amount_minor for s in shares) == tax_on(Money(sum(amounts), "EUR"), rate).amount_minor
+    for amount, share in zip(amounts, shares, strict=True):
+        assert abs(Decimal(share.amount_minor) - Decimal(amount) * rate / 10000) < 1
