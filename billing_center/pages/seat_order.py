@@ -41,8 +41,7 @@ def _seats_step() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(t("Learning Manager seats"), size="4", as_="h2"),
-            rx.text(t("USD 4.00 per learner per month. Your first order is for at least 10 seats; one order holds "
-                    "at most 3500."), size="2", color_scheme="gray"),
+            rx.text(SeatOrderState.intro, size="2", color_scheme="gray"),
             submit_form(
                 labelled(N_("Number of seats"),
                          rx.input(id="seats", name="seats", value=SeatOrderState.seats,

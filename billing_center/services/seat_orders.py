@@ -171,6 +171,24 @@ def currency_for(country: str) -> str:
     return COUNTRIES[code][1]
 
 
+@dataclass(frozen=True)
+class SeatOffer:
+    """What the Order seats page says before any number is typed (R-ORD-1, R-ORD-2)."""
+    unit_price: Money  # per learner per month, in the billing country's currency
+    first_order: bool
+    min_first_order: int
+    max_per_order: int
+
+
+@policy.allowed(*policy.BUYERS)
+def seat_offer(*, session: Session, actor: Actor, country: str = "US") -> SeatOffer:
+    product = seat_product(session)
+    currency = currency_for(country)
+    return SeatOffer(unit_price=Money(MONTHLY_SEAT_PRICE[currency], currency),
+                     first_order=is_first_order(session, actor.organisation_id),
+                     min_first_order=product.min_first_order_seats, max_per_order=product.max_seats_per_order)
+
+
 @policy.allowed(*policy.BUYERS)
 def estimate(*, session: Session, actor: Actor, seats: str | int, country: str = "US") -> Estimate:
     """R-ORD-1, R-ORD-2: validate the seats and price them for a year."""

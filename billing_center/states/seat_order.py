@@ -30,6 +30,7 @@ AT_SEATS = {"*": "seats_error", "country": "seats_error"}
 
 class SeatOrderState(SessionState):
     step: str = "seats"  # seats -> payment -> done
+    intro: str = ""  # the price per learner and the order limits, in the organisation's format
     seats: str = ""
     seats_error: str = ""
     estimate_line: str = ""
@@ -85,6 +86,12 @@ class SeatOrderState(SessionState):
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
         self.processor_url = get_gateway().browser_url()
+        offer = seat_orders.seat_offer(session=db, actor=actor, country=self.country)
+        price = format_money(offer.unit_price, actor.locale)
+        self.intro = (_("{price} per learner per month. Your first order is for at least {min} seats; one order "
+                        "holds at most {max}.") if offer.first_order else
+                      _("{price} per learner per month. One order holds at most {max} seats.")).format(
+            price=price, min=offer.min_first_order, max=offer.max_per_order)
         if self.step == "payment" and self._checkout_key:
             return self._resume(actor, db)
         self.step = "seats"

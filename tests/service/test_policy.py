@@ -103,6 +103,7 @@ EXPECTED = {
     "seat_orders.estimate": BUYERS,
     "seat_orders.order_history": BUYERS,
     "seat_orders.place_card_order": BUYERS,
+    "seat_orders.seat_offer": BUYERS,
     "self_service.list_purchases": BILLING_ADMIN,
     "self_service.product_settings": BILLING_ADMIN,
     "self_service.set_purchase_allowed": BILLING_ADMIN,

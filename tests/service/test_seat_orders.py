@@ -56,6 +56,15 @@ def test_bad_seat_numbers_are_refused_next_to_the_field(session, flexis_admin, s
     assert error.value.field == "seats" and message in error.value.message
 
 
+def test_the_offer_says_the_price_and_the_first_order_minimum_only_before_a_first_order(session, flexis_admin,
+                                                                                       contoso_admin):
+    first = seat_orders.seat_offer(session=session, actor=contoso_admin)
+    assert (first.unit_price, first.first_order, first.min_first_order, first.max_per_order) == \
+        (Money(400, "USD"), True, 10, 3500)
+    later = seat_orders.seat_offer(session=session, actor=flexis_admin, country="GB")
+    assert (later.unit_price, later.first_order) == (Money(350, "GBP"), False)
+
+
 def test_a_first_order_needs_ten_seats_and_nothing_is_created(session, contoso_admin, processor, gateway):
     token = processor.token("4242424242424242")
     before = count(session, Order), count(session, Invoice)
