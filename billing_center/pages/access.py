@@ -43,42 +43,54 @@ def _form() -> rx.Component:
     )
 
 
+def _sent() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            rx.text(t("Check your mailbox. We sent an e-mail to "), rx.text.strong(AccessState.email),
+                    t(" with a link to activate your account. The link works once and expires in 48 hours.")),
+            icon="mail-check", color_scheme="green", role="status", width="100%",
+        ),
+        rx.cond(AccessState.demo_mailbox,
+                rx.link(rx.button(rx.icon("inbox", size=16), t("Open the demo mailbox"), variant="soft",
+                                  width="100%"), href="/mailbox", width="100%")),
+        rx.button(t("Use another e-mail address"), variant="ghost", on_click=AccessState.start_over),
+        spacing="3", width="100%",
+    )
+
+
+def _has_access() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            rx.text(rx.text.strong(AccessState.email),
+                    t(" already has access to billing. Sign in with your password.")),
+            icon="badge-check", color_scheme="blue", role="status", width="100%",
+        ),
+        rx.link(rx.button(t("Sign in"), size="3", width="100%"), href="/sign-in", width="100%"),
+        spacing="3", width="100%",
+    )
+
+
 def access_page() -> rx.Component:
+    answered = (AccessState.step == "sent") | (AccessState.step == "has_access")
     return public_card(
         public_heading(N_("Access billing")),
         error_notice(AccessState.error),
         # Leaving the page (a link, the browser's back) starts the next visit of this tab afresh: it
         # would otherwise show the last visit's step until its load ran, and take what is typed there.
-        rx.box(rx.match(
-            AccessState.step,
-            ("sent", rx.vstack(
-                rx.callout(
-                    rx.text(t("Check your mailbox. We sent an e-mail to "), rx.text.strong(AccessState.email),
-                            t(" with a link to activate your account. The link works once and expires in 48 hours.")),
-                    icon="mail-check", color_scheme="green", role="status", width="100%",
-                ),
-                rx.cond(AccessState.demo_mailbox,
-                        rx.link(rx.button(rx.icon("inbox", size=16), t("Open the demo mailbox"), variant="soft",
-                                          width="100%"), href="/mailbox", width="100%")),
-                rx.button(t("Use another e-mail address"), variant="ghost", on_click=AccessState.start_over),
-                spacing="3", width="100%",
-            )),
-            ("has_access", rx.vstack(
-                rx.callout(
-                    rx.text(rx.text.strong(AccessState.email),
-                            t(" already has access to billing. Sign in with your password.")),
-                    icon="badge-check", color_scheme="blue", role="status", width="100%",
-                ),
-                rx.link(rx.button(t("Sign in"), size="3", width="100%"), href="/sign-in", width="100%"),
-                spacing="3", width="100%",
-            )),
+        # The form stays mounted on every step, hidden while an answer shows: a document load of this
+        # page, in a tab that used it before, shows that visit's step (the hydration) until the load puts
+        # the first step back, and a form taken off the page meanwhile lost what the person had typed.
+        rx.box(
+            rx.cond(AccessState.step == "sent", _sent()),
+            rx.cond(AccessState.step == "has_access", _has_access()),
             rx.vstack(
                 rx.text(t("Start with your work e-mail address. Primary and billing contacts receive an e-mail "
-                        "at once; anyone else confirms an order or invoice first."), color_scheme="gray", size="2"),
+                          "at once; anyone else confirms an order or invoice first."), color_scheme="gray", size="2"),
                 _form(),
-                spacing="4", width="100%",
+                spacing="4", width="100%", display=rx.cond(answered, "none", "flex"),
             ),
-        ), on_unmount=AccessState.leave, width="100%"),
+            on_unmount=AccessState.leave, width="100%",
+        ),
         rx.hstack(
             rx.link(t("Back to sign in"), href="/sign-in", size="2"),
             rx.spacer(),

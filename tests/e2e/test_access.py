@@ -291,3 +291,31 @@ def test_an_existing_account_signs_in_from_the_link_and_a_signed_in_stranger_is_
     eva = page.get_by_role("table", name="Admins of the contract").get_by_role("row").filter(has_text="Eva Existing")
     expect(eva).to_contain_text("existing.member@flexis.com")
     expect(eva).to_contain_text("Active")
+
+
+def test_access_billing_keeps_what_was_typed_when_the_tab_comes_back_to_it(page: Page, base: str):
+    """A tab that used Access billing and comes back to it by a document load first gets that visit's
+    answer from the server (the hydration), then the first step again (the page's load). What the person
+    typed in between stays in the field. The test holds the page's websocket messages back while it
+    types, so the hydration surely comes after the typing."""
+    held: list = []
+    live = {"on": True}
+
+    def hold_while_typing(ws):
+        server = ws.connect_to_server()
+        ws.on_message(lambda message: server.send(message) if live["on"] else held.append((server, message)))
+
+    page.route_web_socket(re.compile(r"/_event"), hold_while_typing)
+    for attempt in range(2):
+        page.goto(f"{base}/access")
+        expect(page.get_by_role("button", name="Continue")).to_be_enabled()
+        page.get_by_label("Work e-mail").fill("aleroy@flexis.com")
+        if attempt == 1:  # the tab's second visit: let the page talk to the server only now
+            live["on"] = True
+            for server, message in held:
+                server.send(message)
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("status")).to_contain_text("already has access")
+        page.goto(f"{base}/mailbox")  # a document load elsewhere: this page's leave event never runs
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        live["on"] = False
