@@ -143,7 +143,8 @@ def _body() -> rx.Component:
             align="center",
             spacing="3",
         ),
-        rx.cond(S.cn_open, credit_form()),
+        # Like the button above: the flag may still be a previous invoice's until this one has loaded.
+        rx.cond(S.cn_open & S.is_hydrated, credit_form()),
         rx.card(
             rx.grid(
                 labelled_value(N_("Billing period"), S.period),
