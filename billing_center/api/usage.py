@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from billing_center.db import session_scope
+from billing_center.db import read_only, session_scope
 from billing_center.services import usage, usage_keys
 
 router = APIRouter()
@@ -71,11 +71,17 @@ async def _body(request: Request) -> bytes | None:
 
 
 def _record(secret: str, events: list) -> IngestAnswer | None:
+    """Check the batch in a read transaction (batches are checked side by side, beside the one writer on
+    SQLite), then store what it kept in a short write transaction."""
     with session_scope() as db:
-        organisation_id = usage_keys.organisation_of_key(db, secret)
-        if organisation_id is None:
+        read_only(db)
+        key = usage_keys.active_key(db, secret)
+        if key is None:
             return None
-        result = usage.record_events(session=db, organisation_id=organisation_id, events=events)
+        checked = usage.check_events(session=db, organisation_id=key.organisation_id, events=events)
+    with session_scope() as db:
+        result = usage.store_checked(session=db, organisation_id=key.organisation_id, batch=checked)
+        usage_keys.note_use(db, key)
     return IngestAnswer(accepted=result.accepted, duplicates=result.duplicates,
                         rejected=[RejectedEvent(index=r.index, reason=r.reason) for r in result.rejected])
 

@@ -153,8 +153,9 @@ class ActivationKey(SQLModel, table=True):
 class UsageEvent(SQLModel, table=True):
     """R-MAU-2: one learning activity of a person; monthly active users are counted from these."""
 
-    __table_args__ = (Index("ix_usage_org_time", "organisation_id", "occurred_at"),
-                      UniqueConstraint("organisation_id", "event_id", name="uq_usage_event_id"))
+    # Written in bulk and read by no query of its own (counts come from UsageMonth): its only index
+    # besides the key is the one that makes each event id count once.
+    __table_args__ = (UniqueConstraint("organisation_id", "event_id", name="uq_usage_event_id"),)
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id")
     event_id: str | None = Field(default=None, max_length=100)  # the sender's id: each counts once

@@ -36,7 +36,8 @@ class Organisation(SQLModel, table=True):
 
 class Person(SQLModel, table=True):
     # The members directory and the licence holders list page through people by name (issue 9).
-    __table_args__ = (Index("ix_person_org_name", "organisation_id", "full_name", "id"),)
+    __table_args__ = (Index("ix_person_org_name", "organisation_id", "full_name", "id"),
+                      Index("ix_person_org_email", "organisation_id", "email"))  # usage ingestion's lookups
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))

@@ -24,7 +24,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -137,9 +136,23 @@ class RecordResult:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-def _insert_ignoring_conflicts(session: Session, table):
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
+# Columns the recording path writes, in the order of its driver-level statements.
+_EVENT_COLUMNS = ("organisation_id", "subscription_id", "event_id", "person_id", "kind", "occurred_at")
+_MONTH_COLUMNS = ("subscription_id", "month", "person_id", "organisation_id")
+_ROWS_PER_STATEMENT = 1000  # 6,000 parameters: within SQLite's limit of 32,766
+
+
+def _insert_sql(table: str, columns: tuple[str, ...], rows: int, mark: str, tail: str) -> str:
+    one = "(" + ", ".join([mark] * len(columns)) + ")"
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * rows)} {tail}"
+
+
+def _sqlite_stamp(moment: datetime) -> str:
+    """A moment as SQLAlchemy stores a DateTime on SQLite: UTC, no offset, microseconds."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}")
 
 
 def _moment(value) -> datetime:
@@ -159,8 +172,9 @@ def _moment(value) -> datetime:
 
 def _people(session: Session, organisation_id: int, events: list) -> dict[str, int]:
     """Person references of a batch (member id or e-mail) -> person id, within the organisation only.
-    One query per kind of reference in the batch (ids, e-mails), each on an index; e-mail addresses
-    are stored normalised (``auth.normalise_email``), so a reference matches whatever its case."""
+    One query per kind of reference in the batch (ids, e-mails), each on an index, sent through the
+    driver (SQLAlchemy's expanding IN cost more than the lookup); e-mail addresses are stored
+    normalised (``auth.normalise_email``), so a reference matches whatever its case."""
     ids, emails = set(), set()
     for event in events:
         ref = event.get("person") if isinstance(event, Mapping) else None
@@ -169,28 +183,41 @@ def _people(session: Session, organisation_id: int, events: list) -> dict[str, i
         elif isinstance(ref, str) and (ref := ref.strip()):
             (ids.add(int(ref)) if ref.isdigit() else emails.add(ref.lower()))
     found: dict[str, int] = {}
-    person = Person.__table__.c
     connection = session.connection()
+    on_sqlite = connection.dialect.name == "sqlite"
+
+    def among(values: set) -> tuple[str, tuple]:  # "IN (?, ...)" on SQLite, "= ANY(array)" on PostgreSQL
+        if on_sqlite:
+            return f"IN ({', '.join('?' * len(values))})", (organisation_id, *sorted(values))
+        return "= ANY(%s)", (organisation_id, sorted(values))
+    mark = "?" if on_sqlite else "%s"
     if ids:
-        for (pid,) in connection.execute(select(person.id).where(
-                person.organisation_id == organisation_id, person.id.in_(sorted(ids)))):
+        clause, params = among(ids)
+        for (pid,) in connection.exec_driver_sql(
+                f"SELECT id FROM person WHERE organisation_id = {mark} AND id {clause}", params):
             found[str(pid)] = pid
-    if emails:
-        for pid, email in connection.execute(select(person.id, person.email).where(
-                person.organisation_id == organisation_id, person.email.in_(sorted(emails)))):
+    if emails:  # answered from ix_person_org_email alone
+        clause, params = among(emails)
+        for pid, email in connection.exec_driver_sql(
+                f"SELECT id, email FROM person WHERE organisation_id = {mark} AND email {clause}", params):
             found[email] = pid
     return found
 
 
-def record_events(*, session: Session, organisation_id: int, events: list, now: datetime | None = None) -> RecordResult:
-    """Record a batch of activity events (each ``{"event_id", "person", "kind", "occurred_at"}``) for
-    the organisation's MAU plan. Bad events are rejected one by one with their index and reason; the
-    good ones of the batch are kept. Called by the ingestion API (its key names the organisation) and
-    by the demo; the organisation is the caller's, never one the events name.
+@dataclass
+class CheckedBatch:
+    """A batch checked against the organisation's plan and people, ready to store (``store_events``)."""
 
-    The batch is checked in one pass in Python (people resolved with one query per batch), then stored
-    with two multi-row ``INSERT ... ON CONFLICT DO NOTHING`` (events, then the new (month, person)
-    pairs), without an ORM object per event."""
+    result: RecordResult
+    subscription_id: int | None = None
+    rows: list[dict] = field(default_factory=list)
+
+
+def check_events(*, session: Session, organisation_id: int, events: list, now: datetime | None = None) -> CheckedBatch:
+    """Check a batch (reads only): the organisation's plan, its people, each event's fields and month
+    window. Bad events become rejections with their index; an id sent twice in the batch counts as a
+    duplicate. The ingestion API runs this in a read transaction, so several batches are checked at
+    once beside the one writer, and keeps the write transaction for ``store_events``."""
     if not isinstance(events, list):
         raise ValidationFailed("events", "Send a list of events.")
     if len(events) > MAX_BATCH:
@@ -202,7 +229,7 @@ def record_events(*, session: Session, organisation_id: int, events: list, now: 
     result = RecordResult()
     if organisation is None or plan is None:
         result.rejected = [Rejection(i, "the organisation has no MAU plan") for i in range(len(events))]
-        return result
+        return CheckedBatch(result)
     check = _Checker(_people(session, organisation_id, events), zone(organisation), first_of(plan.mau_period_start),
                      now)
     good: dict[str, dict] = {}
@@ -216,36 +243,62 @@ def record_events(*, session: Session, organisation_id: int, events: list, now: 
             result.duplicates += 1
             continue
         good[row["event_id"]] = row
-    if not good:
-        return result
-    accepted = store_events(session=session, organisation_id=organisation_id, subscription_id=plan.id,
-                            events=list(good.values()))
-    result.accepted = accepted
-    result.duplicates += len(good) - accepted
+    return CheckedBatch(result, plan.id, list(good.values()))
+
+
+def store_checked(*, session: Session, organisation_id: int, batch: CheckedBatch) -> RecordResult:
+    """Store what ``check_events`` kept; the answer counts an id stored before as a duplicate."""
+    result = batch.result
+    if batch.rows:
+        accepted = store_events(session=session, organisation_id=organisation_id,
+                                subscription_id=batch.subscription_id, events=batch.rows)
+        result.accepted = accepted
+        result.duplicates += len(batch.rows) - accepted
     return result
+
+
+def record_events(*, session: Session, organisation_id: int, events: list, now: datetime | None = None) -> RecordResult:
+    """Record a batch of activity events (each ``{"event_id", "person", "kind", "occurred_at"}``) for
+    the organisation's MAU plan, in the caller's transaction: ``check_events`` then ``store_events``.
+    Bad events are rejected one by one with their index and reason; the good ones of the batch are kept.
+    The organisation is the caller's (the API key's), never one the events name."""
+    batch = check_events(session=session, organisation_id=organisation_id, events=events, now=now)
+    return store_checked(session=session, organisation_id=organisation_id, batch=batch)
 
 
 def store_events(*, session: Session, organisation_id: int, subscription_id: int, events: list[dict]) -> int:
     """Insert checked events (``event_id``, ``person_id``, ``kind``, ``occurred_at``, ``month``) and their
     (month, person) pairs; an event id already stored is skipped. Returns how many were new.
 
-    Core statements on the tables (not the ORM's bulk path): the events' ``RETURNING`` says which ids
-    were new, and only their pairs are kept, so a re-sent id (even with other content) counts nothing."""
-    rows = [{"organisation_id": organisation_id, "subscription_id": subscription_id, "event_id": e["event_id"],
-             "person_id": e["person_id"], "kind": e["kind"], "occurred_at": e["occurred_at"]} for e in events]
+    Multi-row ``INSERT ... ON CONFLICT DO NOTHING`` statements sent through the driver, 1,000 rows each:
+    the events' ``RETURNING`` says which ids were new, and only their pairs are kept, so a re-sent id
+    (even with other content) counts nothing. The values are what SQLAlchemy itself would store (on
+    SQLite its text forms of dates and times), without its per-row processing, which cost more than the
+    database's own work."""
     connection = session.connection()
-    table = UsageEvent.__table__
-    stmt = _insert_ignoring_conflicts(session, table).returning(table.c.event_id)
-    inserted = set(connection.execute(stmt, rows).scalars().all())
+    on_sqlite = connection.dialect.name == "sqlite"
+    mark = "?" if on_sqlite else "%s"
+    inserted: set[str] = set()
+    for first in range(0, len(events), _ROWS_PER_STATEMENT):
+        chunk = events[first:first + _ROWS_PER_STATEMENT]
+        params: list = []
+        for e in chunk:
+            at = e["occurred_at"]
+            params += (organisation_id, subscription_id, e["event_id"], e["person_id"], e["kind"],
+                       _sqlite_stamp(at) if on_sqlite else at)
+        sql = _insert_sql(UsageEvent.__tablename__, _EVENT_COLUMNS, len(chunk), mark,
+                          "ON CONFLICT (organisation_id, event_id) DO NOTHING RETURNING event_id")
+        inserted.update(row[0] for row in connection.exec_driver_sql(sql, tuple(params)))
     if not inserted:
         return 0
-    pairs = {(e["month"], e["person_id"]) for e in events if e["event_id"] in inserted}
-    kept = UsageMonth.__table__
-    # RETURNING makes it one multi-row INSERT per batch on PostgreSQL too (psycopg2 would send the
-    # executemany of a plain INSERT ... ON CONFLICT row by row).
-    connection.execute(_insert_ignoring_conflicts(session, kept).returning(kept.c.person_id), [
-        {"subscription_id": subscription_id, "month": month, "person_id": pid, "organisation_id": organisation_id}
-        for month, pid in sorted(pairs)]).all()
+    pairs = sorted({(e["month"], e["person_id"]) for e in events if e["event_id"] in inserted})
+    for first in range(0, len(pairs), _ROWS_PER_STATEMENT):
+        chunk = pairs[first:first + _ROWS_PER_STATEMENT]
+        params = []
+        for month, pid in chunk:
+            params += (subscription_id, month.isoformat() if on_sqlite else month, pid, organisation_id)
+        connection.exec_driver_sql(_insert_sql(UsageMonth.__tablename__, _MONTH_COLUMNS, len(chunk), mark,
+                                               "ON CONFLICT DO NOTHING"), tuple(params))
     return len(inserted)
 
 

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from billing_center.domain import clock
@@ -95,16 +96,35 @@ def revoke_key(*, session: Session, actor: Actor, key_id: int) -> KeyRow:
     return _row(key)
 
 
-def organisation_of_key(session: Session, secret: str | None) -> int | None:
-    """The organisation an active key belongs to, or None (unknown, malformed or revoked)."""
+@dataclass(frozen=True)
+class ActiveKey:
+    id: int
+    organisation_id: int
+    stale: bool  # its last use is more than a minute old: note_use() records this one
+
+
+def active_key(session: Session, secret: str | None) -> ActiveKey | None:
+    """The active key a secret belongs to, or None (unknown, malformed or revoked). Reads only."""
     if not secret or not secret.startswith(KEY_PREFIX) or len(secret) > 200:
         return None
     key = session.exec(select(UsageApiKey).where(UsageApiKey.key_hash == digest(secret),
                                                  UsageApiKey.revoked_at.is_(None))).first()
     if key is None:
         return None
-    now = clock.now()
-    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):  # not a write per batch
-        key.last_used_at = now
-        session.add(key)
+    stale = key.last_used_at is None or clock.now() - key.last_used_at > timedelta(minutes=1)
+    return ActiveKey(key.id, key.organisation_id, stale)
+
+
+def note_use(session: Session, key: ActiveKey) -> None:
+    """Record when a key was last used (shown on the Usage page): at most once a minute, not a write per batch."""
+    if key.stale:
+        session.exec(update(UsageApiKey).where(UsageApiKey.id == key.id).values(last_used_at=clock.now()))
+
+
+def organisation_of_key(session: Session, secret: str | None) -> int | None:
+    """The organisation an active key belongs to, or None (unknown, malformed or revoked); notes its use."""
+    key = active_key(session, secret)
+    if key is None:
+        return None
+    note_use(session, key)
     return key.organisation_id

@@ -150,3 +150,40 @@ def test_the_api_is_described_with_an_example(client):
     operation = spec["paths"]["/api/usage/events"]["post"]
     assert operation["requestBody"]["content"]["application/json"]["example"]["events"]
     assert "Europe/Brussels" in operation["description"]
+
+
+def _last_used(key: str):
+    with session_scope() as session:
+        return session.exec(select(UsageApiKey.last_used_at).where(
+            UsageApiKey.key_hash == usage_keys.digest(key))).one()
+
+
+def test_a_batch_notes_when_its_key_was_last_used_at_most_once_a_minute(client, monkeypatch):
+    key = _key()
+    assert _last_used(key) is None
+    start = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: start)
+    _send(client, key, {"events": [_event(f"used-{uuid.uuid4().hex}")]})
+    first = _last_used(key)
+    assert first is not None and abs(first - start) < timedelta(seconds=1)
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=30))
+    _send(client, key, {"events": []})
+    assert _last_used(key) == first  # not a write per batch
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=2))
+    _send(client, key, {"events": []})
+    assert _last_used(key) - first == timedelta(minutes=2)
+
+
+def test_a_person_is_named_by_member_id_or_e_mail_in_any_case(client):
+    with session_scope() as session:
+        org = session.exec(select(Organisation).where(Organisation.slug == "flexis")).one()
+        learner = actor_for(session, "learner0009@learn.flexis.com")
+        contoso = actor_for(session, "admin@contoso.com")
+    run = uuid.uuid4().hex
+    answer = _send(client, _key(), {"events": [
+        _event(f"{run}-id", person=learner.person_id), _event(f"{run}-text-id", person=str(learner.person_id)),
+        _event(f"{run}-case", person="  LEARNER0009@Learn.Flexis.com "),
+        _event(f"{run}-other-org", person=contoso.person_id), _event(f"{run}-other-email", person="admin@contoso.com"),
+    ]}).json()
+    assert org.id == learner.organisation_id
+    assert answer["accepted"] == 3 and [r["index"] for r in answer["rejected"]] == [3, 4]
