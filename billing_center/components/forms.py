@@ -76,6 +76,11 @@ def labelled_input(label: str, name: str, error: rx.Var | str = "", *, kind: str
     )
 
 
+def error_of(state: type, key: str) -> Var:
+    """The message a ``FieldErrors`` state (states/session.py) shows at ``key``: "" when there is none."""
+    return state.errors.get(key, "")
+
+
 def submit_form(*children: rx.Component, on_submit, **props) -> rx.Component:
     """A form whose fields are read at submit: kept as typed after submit, validated by the service."""
     return rx.form(*children, on_submit=on_submit, reset_on_submit=False, no_validate=True,

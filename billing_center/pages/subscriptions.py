@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from billing_center.components.form_fields import SELECT_STYLE, labelled, option_select
+from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
 from billing_center.components.ui import (
@@ -55,7 +56,7 @@ def _activation_key() -> rx.Component:
                 rx.box(labelled(N_("Activation key"), rx.input(id="activation-key", value=L.key_input,
                                                            on_change=L.set_key_input,
                                                                placeholder=t("ALM-XXXX-XXXX-XXXX"),
-                                                           width="100%"), L.key_error,
+                                                           width="100%"), error_of(L, "key"),
                                 hint=N_("Bought seats through a purchase order? Enter the key from sales.")),
                        width="360px"),
                 rx.button(t("Activate"), on_click=L.activate_key, margin_top="22px"),
@@ -71,15 +72,15 @@ def _account() -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.hstack(rx.text(t("Account status"), weight="medium"), status_badge(L.account_status,
-                    L.account_color),
-                          rx.cond(L.account_days != "", rx.text(L.account_days, size="2", color_scheme="gray")),
+                rx.hstack(rx.text(t("Account status"), weight="medium"), status_badge(L.account.status,
+                    L.account.color),
+                          rx.cond(L.account.days != "", rx.text(L.account.days, size="2", color_scheme="gray")),
                           align="center", spacing="2"),
-                rx.text(L.account_text, size="2", color_scheme="gray"),
+                rx.text(L.account.text, size="2", color_scheme="gray"),
                 spacing="1",
             ),
             rx.spacer(),
-            rx.cond(L.can_deactivate, confirm_dialog(
+            rx.cond(L.account.can_deactivate, confirm_dialog(
                 trigger=rx.button(t("Deactivate account"), color_scheme="red", variant="outline"),
                 title=N_("Deactivate the account?"),
                 description=N_("Every subscription stops renewing and ends with its current paid period; people keep "
@@ -88,7 +89,7 @@ def _account() -> rx.Component:
                 confirm_label=N_("Deactivate account"),
                 on_confirm=L.deactivate,
             )),
-            rx.cond(L.can_reactivate, rx.button(t("Reactivate account"), on_click=L.reactivate)),
+            rx.cond(L.account.can_reactivate, rx.button(t("Reactivate account"), on_click=L.reactivate)),
             align="center",
             width="100%",
             wrap="wrap",
@@ -116,7 +117,7 @@ def subscriptions_page() -> rx.Component:
                 width="100%",
                 wrap="wrap",
             ),
-            error_notice(L.filter_error),
+            error_notice(error_of(L, "filter")),
             rx.cond(
                 L.loaded,
                 rx.vstack(
@@ -146,29 +147,30 @@ def _preview() -> rx.Component:
         S.has_preview,
         rx.vstack(
             rx.heading(t("What happens"), size="3", as_="h3"),
-            rx.text(S.preview_summary, size="2"),
+            rx.text(S.change_preview.summary, size="2"),
             rx.cond(
-                S.preview_lines.length() > 0,
+                S.change_preview.lines.length() > 0,
                 rx.table.root(
                     rx.table.header(rx.table.row(rx.table.column_header_cell(t("Proration line")),
                                                  rx.table.column_header_cell(t("Amount"), text_align="right"))),
                     rx.table.body(
-                        rx.foreach(S.preview_lines, lambda ln: rx.table.row(
+                        rx.foreach(S.change_preview.lines, lambda ln: rx.table.row(
                             rx.table.cell(ln.description),
                             rx.table.cell(ln.amount, text_align="right", white_space="nowrap"))),
                         rx.table.row(rx.table.row_header_cell(t("Net")),
-                                     rx.table.cell(S.preview_net, text_align="right")),
+                                     rx.table.cell(S.change_preview.net, text_align="right")),
                         rx.table.row(rx.table.row_header_cell(t("Tax")),
-                                     rx.table.cell(S.preview_tax, text_align="right")),
+                                     rx.table.cell(S.change_preview.tax, text_align="right")),
                         rx.table.row(rx.table.row_header_cell(rx.text(t("Total now"), weight="bold")),
-                                     rx.table.cell(rx.text(S.preview_total, weight="bold"), text_align="right",
+                                     rx.table.cell(rx.text(S.change_preview.total, weight="bold"), text_align="right",
                                                    white_space="nowrap")),
                     ),
                     variant="surface",
                     width="100%",
                 ),
             ),
-            rx.text(t("Next renewal: "), S.preview_next, t(" (tax included)"), size="2", color_scheme="gray"),
+            rx.text(t("Next renewal: "), S.change_preview.next_renewal, t(" (tax included)"), size="2",
+                    color_scheme="gray"),
             spacing="2",
             width="100%",
             role="region",
@@ -186,12 +188,12 @@ def _change_dialog() -> rx.Component:
             rx.vstack(
                 labelled(N_("New total number of licences"),
                          rx.input(id="new-total", value=S.new_total, on_change=S.set_new_total, input_mode="numeric",
-                                  width="100%", aria_invalid=S.total_error != ""),
-                         S.total_error),
-                rx.text(t("Currently "), S.quantity.to_string(), t(" licences, "), S.assigned.to_string(),
+                                  width="100%", aria_invalid=error_of(S, "total") != ""),
+                         error_of(S, "total")),
+                rx.text(t("Currently "), S.detail.quantity.to_string(), t(" licences, "), S.detail.assigned.to_string(),
                     t(" assigned."),
                         size="1", color_scheme="gray"),
-                error_notice(S.action_error),
+                error_notice(error_of(S, "action")),
                 _preview(),
                 rx.hstack(
                     rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
@@ -217,23 +219,23 @@ def _cancel_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(t("Cancel subscription")),
-            rx.dialog.description(S.cancel_summary, size="2"),
+            rx.dialog.description(S.cancellation.summary, size="2"),
             rx.vstack(
-                rx.cond(S.cancel_fee != "",
+                rx.cond(S.cancellation.fee != "",
                         rx.callout(rx.text(t("Early termination fee (50"), "%",
                                            t(" of the remaining committed period): "),
-                                           rx.text.strong(S.cancel_fee)),
+                                           rx.text.strong(S.cancellation.fee)),
                                    icon="receipt", color_scheme="amber", width="100%")),
                 labelled(N_("Reason"), option_select("cancel-reason", S.reason_options, value=S.cancel_reason,
                                                  on_change=S.set_cancel_reason, first=("Choose a reason", "")),
-                         S.cancel_error),
+                         error_of(S, "cancel")),
                 labelled(N_("Feedback (optional)"),
                          rx.text_area(id="cancel-feedback", value=S.cancel_feedback, on_change=S.set_cancel_feedback,
                                       width="100%", max_length=2000)),
-                error_notice(S.action_error),
+                error_notice(error_of(S, "action")),
                 rx.hstack(
                     rx.dialog.close(rx.button(t("Keep subscription"), variant="soft", color_scheme="gray")),
-                    rx.button(rx.cond(S.cancel_fee != "", t("Cancel and pay ") + S.cancel_fee,
+                    rx.button(rx.cond(S.cancellation.fee != "", t("Cancel and pay ") + S.cancellation.fee,
                         t("Cancel subscription")),
                               color_scheme="red", on_click=S.confirm_cancel),
                     justify="end",
@@ -253,11 +255,11 @@ def _cancel_dialog() -> rx.Component:
 
 def _auto_renew() -> rx.Component:
     return rx.cond(
-        S.auto_renew,
+        S.detail.auto_renew,
         confirm_dialog(
             trigger=rx.button(t("Turn off auto-renew"), variant="outline", color_scheme="gray"),
             title=N_("Turn off auto-renew?"),
-            description=rx.text(t("The subscription ends on "), rx.text.strong(S.end_date),
+            description=rx.text(t("The subscription ends on "), rx.text.strong(S.detail.end_date),
                                 t(" and is not charged again. Scheduled licence changes are cancelled.")),
             confirm_label=N_("Turn off auto-renew"),
             on_confirm=S.toggle_auto_renew,
@@ -266,11 +268,12 @@ def _auto_renew() -> rx.Component:
             trigger=rx.button(t("Turn on auto-renew"), variant="outline"),
             title=N_("Turn on auto-renew?"),
             description=rx.cond(
-                S.per_user,
-                rx.text(t("The plan renews on "), rx.text.strong(S.end_date),
-                        t(" and each period goes on billing its monthly active users, charged to "), S.payment, "."),
-                rx.text(t("The subscription renews on "), rx.text.strong(S.end_date), t(" for "), S.subtotal,
-                        t(" plus tax, charged to "), S.payment, "."),
+                S.detail.per_user,
+                rx.text(t("The plan renews on "), rx.text.strong(S.detail.end_date),
+                        t(" and each period goes on billing its monthly active users, charged to "),
+                        S.detail.payment, "."),
+                rx.text(t("The subscription renews on "), rx.text.strong(S.detail.end_date), t(" for "),
+                        S.detail.subtotal, t(" plus tax, charged to "), S.detail.payment, "."),
             ),
             confirm_label=N_("Turn on auto-renew"),
             on_confirm=S.toggle_auto_renew,
@@ -280,44 +283,44 @@ def _auto_renew() -> rx.Component:
 
 
 def _summary() -> rx.Component:
-    live = (S.status_code == "active") | (S.status_code == "suspended")
+    live = (S.detail.status_code == "active") | (S.detail.status_code == "suspended")
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(S.product, size="5", as_="h2"),
-                status_badge(S.status, S.status_color),
+                rx.heading(S.detail.product, size="5", as_="h2"),
+                status_badge(S.detail.status, S.detail.status_color),
                 rx.spacer(),
-                rx.cond(S.can_manage & live, _auto_renew()),
+                rx.cond(S.detail.can_manage & live, _auto_renew()),
                 align="center",
                 width="100%",
                 wrap="wrap",
             ),
-            rx.text(S.renewal_text, size="2", color_scheme="gray"),
-            rx.cond(S.buyer != "", rx.text(t("Bought through self-service by "), S.buyer, size="2",
+            rx.text(S.detail.renewal_text, size="2", color_scheme="gray"),
+            rx.cond(S.detail.buyer != "", rx.text(t("Bought through self-service by "), S.detail.buyer, size="2",
                                            color_scheme="gray")),
             rx.grid(
-                labelled_value(N_("Term"), S.term),
-                labelled_value(N_("Current period"), S.period),
-                labelled_value(N_("Licences"), S.licences),
-                labelled_value(N_("Price"), S.price),
-                labelled_value(N_("Subtotal"), S.subtotal),
-                labelled_value(N_("Frequency"), S.frequency),
-                labelled_value(N_("Payment method"), S.payment),
-                labelled_value(N_("PO number"), rx.cond(S.po_number != "", S.po_number, "—")),
+                labelled_value(N_("Term"), S.detail.term),
+                labelled_value(N_("Current period"), S.detail.period),
+                labelled_value(N_("Licences"), S.detail.licences),
+                labelled_value(N_("Price"), S.detail.price),
+                labelled_value(N_("Subtotal"), S.detail.subtotal),
+                labelled_value(N_("Frequency"), S.detail.frequency),
+                labelled_value(N_("Payment method"), S.detail.payment),
+                labelled_value(N_("PO number"), rx.cond(S.detail.po_number != "", S.detail.po_number, "—")),
                 columns="3",
                 spacing="4",
                 width="100%",
             ),
             rx.cond(
-                S.scheduled_text != "",
-                rx.callout(rx.hstack(rx.text(S.scheduled_text), rx.spacer(),
-                                     rx.cond(S.can_manage, rx.button(t("Undo scheduled change"), size="1",
+                S.detail.scheduled_text != "",
+                rx.callout(rx.hstack(rx.text(S.detail.scheduled_text), rx.spacer(),
+                                     rx.cond(S.detail.can_manage, rx.button(t("Undo scheduled change"), size="1",
                                                                      variant="soft", on_click=S.undo_scheduled)),
                                      align="center", width="100%"),
                            icon="calendar-clock", color_scheme="blue", width="100%"),
             ),
-            rx.cond(S.cancel_reason_text != "", rx.text(t("Cancellation reason: "), S.cancel_reason_text, size="2",
-                                                        color_scheme="gray")),
+            rx.cond(S.detail.cancel_reason_text != "", rx.text(t("Cancellation reason: "), S.detail.cancel_reason_text,
+                                                               size="2", color_scheme="gray")),
             spacing="3",
             width="100%",
         ),
@@ -326,30 +329,30 @@ def _summary() -> rx.Component:
 
 
 def _actions() -> rx.Component:
-    live = ((S.status_code == "active") | (S.status_code == "trial")) & ~S.per_user
+    live = ((S.detail.status_code == "active") | (S.detail.status_code == "trial")) & ~S.detail.per_user
     return rx.cond(
-        S.can_manage,
+        S.detail.can_manage,
         rx.vstack(
             rx.heading(t("Manage"), size="4", as_="h2"),
             rx.hstack(
                 rx.cond(live, rx.button(rx.icon("plus", size=14), t("Buy licences"), on_click=S.open_change(True))),
                 rx.cond(live, rx.button(rx.icon("minus", size=14), t("Remove licences"), variant="soft",
                                         on_click=S.open_change(False))),
-                rx.cond((S.status_code != "cancelled") & (S.status_code != "expired")
-                        & (S.status_code != "cancellation_started"),
+                rx.cond((S.detail.status_code != "cancelled") & (S.detail.status_code != "expired")
+                        & (S.detail.status_code != "cancellation_started"),
                         rx.button(t("Cancel subscription"), color_scheme="red", variant="outline",
                                   on_click=S.open_cancel)),
                 spacing="3",
                 wrap="wrap",
             ),
-            rx.cond(~S.partial_cancellation & ~S.per_user,
+            rx.cond(~S.detail.partial_cancellation & ~S.detail.per_user,
                     rx.text(t("This plan cannot be reduced during its term: to have fewer licences, "
                               "turn off auto-renew "
                             "(or cancel at the end of the billing cycle) and buy the new number."), size="2",
                             color_scheme="gray")),
             rx.hstack(
                 rx.box(labelled(N_("PO number"), rx.input(id="po-number", value=S.po_input, on_change=S.set_po_input,
-                                                      max_length=64, width="100%"), S.po_error), width="260px"),
+                                                      max_length=64, width="100%"), error_of(S, "po")), width="260px"),
                 rx.button(t("Save PO number"), variant="soft", on_click=S.save_po, margin_top="22px"),
                 align="start",
                 spacing="3",
@@ -360,13 +363,13 @@ def _actions() -> rx.Component:
                     rx.box(labelled(N_("Change payment method"),
                                     option_select("sub-card", S.cards, value=S.chosen_card,
                                                   on_change=S.set_chosen_card, first=("Choose a card", "")),
-                                    S.card_error), width="320px"),
+                                    error_of(S, "card")), width="320px"),
                     rx.button(t("Change"), variant="soft", on_click=S.change_card, margin_top="22px"),
                     align="start",
                     spacing="3",
                 ),
             ),
-            error_notice(S.action_error),
+            error_notice(error_of(S, "action")),
             spacing="3",
             width="100%",
         ),
@@ -399,11 +402,11 @@ def subscription_page() -> rx.Component:
                 _summary(),
                 _actions(),
                 rx.heading(t("View invoices"), size="4", as_="h2"),
-                data_table([N_("Invoice"), N_("Date"), N_("Status"), N_("Total")], S.invoices, _invoice_row,
+                data_table([N_("Invoice"), N_("Date"), N_("Status"), N_("Total")], S.detail.invoices, _invoice_row,
                            caption=N_("Invoices of this subscription"),
                            empty_text=N_("No invoices for this subscription yet."), numeric=(N_("Total"),)),
                 rx.heading(t("History of changes"), size="4", as_="h2"),
-                data_table([N_("When"), N_("Who"), N_("What"), N_("Detail")], S.history, _history_row,
+                data_table([N_("When"), N_("Who"), N_("What"), N_("Detail")], S.detail.history, _history_row,
                            caption=N_("History of changes"), empty_text=N_("No changes recorded yet.")),
                 _change_dialog(),
                 _cancel_dialog(),

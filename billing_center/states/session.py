@@ -214,7 +214,7 @@ class SessionState(rx.State):
         if not page:
             return {}
         mine = self._early_fields.get(self.get_full_name(), [])
-        return {name: copy.deepcopy(self.get_value(name)) for name in mine}
+        return {name: copy.deepcopy(self._early_value(name)) for name in mine}
 
     def _after_event(self, page: bool, kept: dict[str, Any]) -> None:
         """After a handler: a load puts back what the person set before it ran; any other event run
@@ -222,16 +222,26 @@ class SessionState(rx.State):
         key = self.get_full_name()
         if page:
             for name, value in kept.items():
-                setattr(self, name, value)
+                self._put_back(name, value)
             if key in self._early_fields:
                 self._early_fields = {k: v for k, v in self._early_fields.items() if k != key}
         elif not self.is_hydrated:
-            touched = {name for name in self.dirty_vars if name in self.base_vars and not name.startswith("_")}
+            touched = self._touched_fields()
             mine = set(self._early_fields.get(key, []))
             if not touched <= mine:
                 self._early_fields = {**self._early_fields, key: sorted(touched | mine)}
         elif self._early_fields:
             self._early_fields = {}
+
+    def _touched_fields(self) -> set[str]:
+        """The fields this event set, by the names :meth:`_early_value` and :meth:`_put_back` take."""
+        return {name for name in self.dirty_vars if name in self.base_vars and not name.startswith("_")}
+
+    def _early_value(self, name: str) -> Any:
+        return self.get_value(name)
+
+    def _put_back(self, name: str, value: Any) -> None:
+        setattr(self, name, value)
 
     def _reset_vars(self, *names: str) -> None:
         """Set these vars of this state back to their defaults: for a page's ``leave`` event (on_unmount),
@@ -339,9 +349,13 @@ class SessionState(rx.State):
         target = self._error_target(exc, errors)
         message = i18n.translate_error(exc)
         if target:
-            setattr(self, target, message)
+            self._show_error(target, message)
             return None
         return rx.toast.error(message)
+
+    def _show_error(self, target: str, message: str) -> None:
+        """Put ``message`` in the var named ``target`` (a :class:`FieldErrors` state: at that key of ``errors``)."""
+        setattr(self, target, message)
 
     @rx.event
     @_signed_in(page=True, read_only=True)
@@ -377,3 +391,71 @@ class SessionState(rx.State):
         self.lang = self.device_lang = chosen
         # The page's own data again (its on_load), for the words the server wrote (statuses, hints).
         return rx.redirect(self.router.page.raw_path or "/")
+
+
+ERRORS = "errors"
+ERROR_KEY = ERRORS + "."  # an early field "errors.<key>": one message of FieldErrors.errors
+
+
+class FieldErrors(rx.State, mixin=True):
+    """A section's messages by field, in one var: ``errors[key]``, shown under the field (the page reads
+    ``S.errors.get(key, "")``, see ``components.forms.error_of``). ``field_errors`` maps a service error's
+    field to its key here; a handler empties keys with :meth:`_clear_errors`. A section's state lists it
+    before ``SessionState``: ``class WalletState(FieldErrors, SessionState)``.
+
+    A page's load keeps the messages an event set or emptied before the load ran (issue 14), key by key:
+    the keys the person's events did not touch are the load's, as with one var a field."""
+
+    errors: dict[str, str] = {}
+    _error_keys_set: list[str] = []  # the keys the running handler set or emptied (see _touched_fields)
+
+    def _show_error(self, target: str, message: str) -> None:
+        self._set_errors({target: message})
+
+    def _clear_errors(self, *keys: str) -> None:
+        """No message at these keys; at any key when none is named."""
+        self._set_errors(dict.fromkeys(keys or self.errors, ""))
+
+    def _set_errors(self, messages: dict[str, str]) -> None:
+        self.errors = {k: v for k, v in {**self.errors, **messages}.items() if v}
+        self._error_keys_set = sorted({*self._error_keys_set, *messages})
+
+    def _touched_fields(self) -> set[str]:
+        touched = super()._touched_fields()
+        if ERRORS in touched:
+            touched = (touched - {ERRORS}) | {ERROR_KEY + key for key in self._error_keys_set}
+        return touched
+
+    def _before_event(self, page: bool) -> dict[str, Any]:
+        if self._error_keys_set:
+            self._error_keys_set = []
+        return super()._before_event(page)
+
+    def _early_value(self, name: str) -> Any:
+        if name.startswith(ERROR_KEY):
+            return self.errors.get(name.removeprefix(ERROR_KEY), "")
+        return super()._early_value(name)
+
+    def _put_back(self, name: str, value: Any) -> None:
+        if name.startswith(ERROR_KEY):
+            self._set_errors({name.removeprefix(ERROR_KEY): value})
+        else:
+            super()._put_back(name, value)
+
+
+def field_setter(name: str, kind: type = str, *, clears: tuple[str, ...] = (), read_only: bool = False) -> Any:
+    """The event ``set_<name>`` of a field's ``on_change``: the value as sent (a ``kind``), under ``@signed_in``
+    like every handler (issue 14); ``clears``: the keys of ``FieldErrors.errors`` it empties.
+
+        set_po_input = field_setter("po_input", clears=("po_number",), read_only=True)
+    """
+
+    def setter(self: SessionState, value):
+        setattr(self, name, value)
+        if clears:
+            self._clear_errors(*clears)
+
+    setter.__name__ = setter.__qualname__ = f"set_{name}"  # Reflex names the event by it
+    setter.__annotations__ = {"value": kind}
+    setter.__doc__ = f"Set ``{name}`` as the page sent it."
+    return rx.event(_signed_in(setter, read_only=read_only))

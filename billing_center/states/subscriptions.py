@@ -19,8 +19,8 @@ from billing_center.labels import frequency_label, status_label
 from billing_center.services import accounts, activation_keys, wallet
 from billing_center.services import subscriptions as subs
 from billing_center.services.actors import Actor
-from billing_center.states.rows import Option, card_options, options
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.rows import Option, blank, card_options, options
+from billing_center.states.session import FieldErrors, SessionState, event_id, field_setter, signed_in
 
 ALL = "all"
 STATUS_OPTIONS = [Option(ALL, N_("All statuses"))] + [Option(s, status_label(s)) for s in subs.STATUS_FILTERS]
@@ -78,32 +78,47 @@ def list_row(row: subs.SubscriptionRow, locale: str) -> SubscriptionListRow:
         date=_date_text(row, locale), price=price, subtotal=subtotal, self_service=row.is_self_service)
 
 
-class SubscriptionsState(SessionState):
+@dataclasses.dataclass
+class AccountStatus:
+    """The account's status above the list (R-ACC-3): its badge, why, the days left, what can be done."""
+
+    status: str
+    color: str
+    text: str
+    days: str
+    can_deactivate: bool
+    can_reactivate: bool
+
+
+def account_view(view: accounts.AccountView) -> AccountStatus:
+    return AccountStatus(
+        status=status_label(view.status), color=status_color(view.status),
+        text=_(view.explanation) if view.explanation else "",
+        days="" if view.days_left is None else ngettext(
+            "{count} day left", "{count} days left", view.days_left).format(count=view.days_left),
+        can_deactivate=view.can_deactivate, can_reactivate=view.can_reactivate)
+
+
+class SubscriptionsState(FieldErrors, SessionState):
     status: str = ALL
     self_service: str = ALL
     rows: list[SubscriptionListRow] = []
     total: int = 0
     page_no: int = 1
     pages: int = 1
-    filter_error: str = ""
     loaded: bool = False
     can_activate: bool = False
-    account_status: str = ""
-    account_color: str = "gray"
-    account_text: str = ""
-    account_days: str = ""
-    can_deactivate: bool = False
-    can_reactivate: bool = False
+    account: AccountStatus = blank(AccountStatus, color="gray")
     key_input: str = ""
-    key_error: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"status": "filter_error", "key": "key_error", "*": "filter_error"}
+    # ``errors`` keys: filter (the filters, and any other refusal) and key (the activation key)
+    field_errors: ClassVar[dict[str, str]] = {"status": "filter", "key": "key", "*": "filter"}
 
     @rx.event
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
         query = dict(self.router.url.query_parameters)
-        self.filter_error = ""
+        self._clear_errors("filter")
         self.status = query.get("status") or ALL
         self.self_service = query.get("self_service") if query.get("self_service") in ("yes", "no") else ALL
         page = int(query["page"]) if str(query.get("page", "")).isdigit() else 1
@@ -118,16 +133,8 @@ class SubscriptionsState(SessionState):
         self.rows = [list_row(r, actor.locale) for r in found.rows]
         self.total, self.page_no, self.pages = found.total, found.page, found.pages
         self.can_activate = actor.is_billing_admin
-        self._show_account(actor, db)
+        self.account = account_view(accounts.account_status(session=db, actor=actor))
         self.loaded = True
-
-    def _show_account(self, actor: Actor, db: Session) -> None:
-        view = accounts.account_status(session=db, actor=actor)
-        self.account_status, self.account_color = status_label(view.status), status_color(view.status)
-        self.account_text = _(view.explanation) if view.explanation else ""
-        self.account_days = "" if view.days_left is None else ngettext(
-            "{count} day left", "{count} days left", view.days_left).format(count=view.days_left)
-        self.can_deactivate, self.can_reactivate = view.can_deactivate, view.can_reactivate
 
     @rx.event
     @signed_in
@@ -148,10 +155,7 @@ class SubscriptionsState(SessionState):
                     count=restored)),
                 rx.redirect(self._url(self.page_no))]
 
-    @rx.event
-    @signed_in(read_only=True)
-    def set_key_input(self, value: str):
-        self.key_input, self.key_error = value, ""
+    set_key_input = field_setter("key_input", clears=("key",), read_only=True)
 
     @rx.event
     @signed_in
@@ -229,73 +233,144 @@ class InvoiceRow:
     total: str
 
 
-class SubscriptionState(SessionState):
-    sub_id: str = ""
+@dataclasses.dataclass
+class SubscriptionDetail:
+    """The subscription as its page shows it (:func:`detail_view`)."""
+
+    product: str
+    status: str
+    status_color: str
+    status_code: str
+    licences: str
+    quantity: int
+    assigned: int
+    per_user: bool  # a plan billed per monthly active user: no licences to buy or remove
+    term: str
+    period: str
+    renewal_text: str
+    end_date: str
+    auto_renew: bool
+    price: str
+    subtotal: str
+    payment: str
+    frequency: str
+    po_number: str
+    buyer: str
+    can_manage: bool
+    partial_cancellation: bool
+    scheduled_text: str
+    cancel_reason_text: str
+    history: list[HistoryRow]
+    invoices: list[InvoiceRow]
+
+
+def detail_view(detail: subs.SubscriptionDetail, loc: str) -> SubscriptionDetail:
+    row = detail.row
+    licences = ngettext("{count} licence ({assigned} assigned)", "{count} licences ({assigned} assigned)",
+                        row.quantity).format(count=row.quantity, assigned=row.assigned)
+    price = _("{price} per licence per year").format(price=format_money(row.unit_price, loc))
+    subtotal = f"{row.quantity} x {format_money(row.unit_price, loc)} = {format_money(row.subtotal, loc)}"
+    if row.per_user is not None:  # R-MAU-1: each period bills its monthly active users, not licences
+        licences = _("None: billed per monthly active user")
+        price = _("{price} per user per month").format(price=format_money(row.per_user, loc))
+        subtotal = _("By usage (see Usage)")
+    scheduled = row.scheduled_quantity
+    return SubscriptionDetail(
+        product=row.product, status=status_label(row.status), status_color=status_color(row.status),
+        status_code=row.status, licences=licences, quantity=row.quantity, assigned=row.assigned,
+        per_user=row.per_user is not None, term=_term(row.term_months),
+        period=f"{format_day(detail.period_start, loc)} – {format_day(row.renews_on, loc)}",
+        renewal_text=_date_text(row, loc, long=True), end_date=format_day(row.renews_on, loc),
+        auto_renew=row.auto_renew, price=price, subtotal=subtotal, payment=detail.payment_label,
+        frequency=frequency_label(detail.billing_frequency), po_number=detail.po_number, buyer=detail.buyer,
+        can_manage=detail.can_manage, partial_cancellation=detail.partial_cancellation,
+        scheduled_text="" if scheduled is None else ngettext(
+            "Scheduled: {count} licence from {date}", "Scheduled: {count} licences from {date}", scheduled,
+        ).format(count=scheduled, date=format_day(row.renews_on, loc)),
+        cancel_reason_text=detail.cancel_reason,
+        history=[HistoryRow(format_moment(h.when, loc), h.who, h.action, h.detail) for h in detail.history],
+        invoices=[InvoiceRow(i.number, f"/invoices/{i.number}", format_day(i.issue_date, loc),
+                             status_label(i.status), status_color(i.status), format_money(i.total, loc))
+                  for i in detail.invoices])
+
+
+@dataclasses.dataclass
+class LicenceChangePreview:
+    """What a new licence total does, as the change dialog shows it before the person confirms."""
+
+    summary: str
+    lines: list[PreviewRow]
+    net: str
+    tax: str
+    total: str
+    next_renewal: str
+
+
+def _preview_summary(found: subs.LicencePreview, loc: str) -> str:
+    words = {"old": found.old_quantity, "new": found.new_quantity}
+    if found.effective == "renewal":
+        return _("{old} → {new} licences from the renewal on {date}. Nothing is charged or "
+                 "credited now; you can undo it until then.").format(date=format_day(found.effective_on, loc), **words)
+    if found.effective == "trial":
+        return _("{old} → {new} licences now. Nothing is charged during the trial.").format(**words)
+    if found.total.amount_minor >= 0:
+        return _("{old} → {new} licences now, charged to {payment} today (proration date "
+                 "{date}).").format(payment=found.payment_label, date=format_day(found.proration_date, loc), **words)
+    return _("{old} → {new} licences now, credited with a credit note (proration date "
+             "{date}).").format(date=format_day(found.proration_date, loc), **words)
+
+
+def preview_view(found: subs.LicencePreview, loc: str) -> LicenceChangePreview:
+    return LicenceChangePreview(
+        summary=_preview_summary(found, loc),
+        lines=[PreviewRow(ln.description, format_money(ln.amount, loc)) for ln in found.lines],
+        net=format_money(found.subtotal, loc), tax=format_money(found.tax, loc),
+        total=format_money(found.total, loc), next_renewal=format_money(found.next_renewal, loc))
+
+
+@dataclasses.dataclass
+class CancellationPreview:
+    """What cancelling does, as the cancel dialog states it: when it ends and the fee, if any."""
+
+    summary: str
+    fee: str  # "" without an early termination fee
+
+
+def cancellation_view(found: subs.CancellationPreview, loc: str) -> CancellationPreview:
+    return CancellationPreview(
+        summary=found.explanation if found.immediate else
+        f"The subscription ends on {format_day(found.ends_on, loc)}. {found.explanation}",
+        fee=format_money(found.fee_total, loc) if found.fee.amount_minor else "")
+
+
+class SubscriptionState(FieldErrors, SessionState):
     not_found: bool = False
-    product: str = ""
-    status: str = ""
-    status_color: str = "gray"
-    status_code: str = ""
-    licences: str = ""
-    quantity: int = 0
-    assigned: int = 0
-    per_user: bool = False  # a plan billed per monthly active user: no licences to buy or remove
-    term: str = ""
-    period: str = ""
-    renewal_text: str = ""
-    end_date: str = ""
-    auto_renew: bool = True
-    price: str = ""
-    subtotal: str = ""
-    payment: str = ""
-    paid_by_card: bool = False
-    frequency: str = ""
-    po_number: str = ""
-    buyer: str = ""
-    can_manage: bool = False
-    partial_cancellation: bool = True
-    scheduled_text: str = ""
-    cancel_reason_text: str = ""
-    history: list[HistoryRow] = []
-    invoices: list[InvoiceRow] = []
-    invoice_count: int = 0
+    detail: SubscriptionDetail = blank(SubscriptionDetail, status_color="gray", auto_renew=True,
+                                       partial_cancellation=True)
     cards: list[Option] = []
 
     # licence change
     change_open: bool = False
     new_total: str = ""
-    total_error: str = ""
-    previewing: bool = False
     has_preview: bool = False
-    preview_lines: list[PreviewRow] = []
-    preview_effective: str = ""
-    preview_summary: str = ""
-    preview_net: str = ""
-    preview_tax: str = ""
-    preview_total: str = ""
-    preview_next: str = ""
+    change_preview: LicenceChangePreview = blank(LicenceChangePreview)
     _token: str = ""
 
     # PO number, payment method
     po_input: str = ""
-    po_error: str = ""
     chosen_card: str = ""
-    card_error: str = ""
 
     # cancellation
     cancel_open: bool = False
     cancel_reason: str = ""
     cancel_feedback: str = ""
-    cancel_error: str = ""
-    cancel_summary: str = ""
-    cancel_fee: str = ""
+    cancellation: CancellationPreview = blank(CancellationPreview)
     _cancel_fee_minor: int = 0
-    action_error: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"new_total": "total_error", "payment": "total_error",
-                                              "po_number": "po_error", "card": "card_error",
-                                              "reason": "cancel_error", "feedback": "cancel_error",
-                                              "*": "action_error"}
+    # ``errors`` keys: total (the new licence total), po, card, cancel and action (the rest)
+    field_errors: ClassVar[dict[str, str]] = {"new_total": "total", "payment": "total", "po_number": "po",
+                                              "card": "card", "reason": "cancel", "feedback": "cancel",
+                                              "*": "action"}
 
     def _id(self) -> int:
         return event_id(self.router.page.params.get("id", ""), "subscription")
@@ -306,51 +381,16 @@ class SubscriptionState(SessionState):
         except NotFound:
             self.not_found = True
             return
-        loc, row = actor.locale, detail.row
         self.not_found = False
-        self.sub_id, self.product = str(row.id), row.product
-        self.status, self.status_color, self.status_code = status_label(row.status), status_color(row.status), \
-            row.status
-        self.quantity, self.assigned = row.quantity, row.assigned
-        self.per_user = row.per_user is not None
-        self.licences = ngettext("{count} licence ({assigned} assigned)", "{count} licences ({assigned} assigned)",
-                                 row.quantity).format(count=row.quantity, assigned=row.assigned)
-        self.term = _term(row.term_months)
-        self.period = f"{format_day(detail.period_start, loc)} – {format_day(row.renews_on, loc)}"
-        self.end_date = format_day(row.renews_on, loc)
-        self.auto_renew = row.auto_renew
-        self.renewal_text = _date_text(row, loc, long=True)
-        self.price = _("{price} per licence per year").format(price=format_money(row.unit_price, loc))
-        self.subtotal = f"{row.quantity} x {format_money(row.unit_price, loc)} = {format_money(row.subtotal, loc)}"
-        if row.per_user is not None:  # R-MAU-1: each period bills its monthly active users, not licences
-            self.licences = _("None: billed per monthly active user")
-            self.price = _("{price} per user per month").format(price=format_money(row.per_user, loc))
-            self.subtotal = _("By usage (see Usage)")
-        self.payment, self.paid_by_card = detail.payment_label, detail.payment_kind == "card"
-        self.frequency = frequency_label(detail.billing_frequency)
-        self.po_number, self.po_input = detail.po_number, detail.po_number
-        self.buyer = detail.buyer
-        self.can_manage, self.partial_cancellation = detail.can_manage, detail.partial_cancellation
-        scheduled = row.scheduled_quantity
-        self.scheduled_text = "" if scheduled is None else ngettext(
-            "Scheduled: {count} licence from {date}", "Scheduled: {count} licences from {date}", scheduled,
-        ).format(count=scheduled, date=format_day(row.renews_on, loc))
-        self.cancel_reason_text = detail.cancel_reason
-        self.history = [HistoryRow(format_moment(h.when, loc), h.who, h.action, h.detail) for h in detail.history]
-        self.invoices = [InvoiceRow(i.number, f"/invoices/{i.number}", format_day(i.issue_date, loc),
-                                    status_label(i.status), status_color(i.status), format_money(i.total, loc))
-                         for i in detail.invoices]
-        self.invoice_count = detail.invoice_count
+        self.detail = detail_view(detail, actor.locale)
+        self.po_input = detail.po_number
         cards = wallet.list_cards(session=db, actor=actor) if actor.is_billing_admin and detail.can_manage else []
         self.cards = card_options(cards)
-
-    def _clear(self) -> None:
-        self.total_error = self.po_error = self.card_error = self.cancel_error = self.action_error = ""
 
     @rx.event
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
-        self._clear()
+        self._clear_errors()
         self.change_open = self.cancel_open = self.has_preview = False
         self.chosen_card = ""
         self._refresh(actor, db)
@@ -359,20 +399,19 @@ class SubscriptionState(SessionState):
     @rx.event
     @signed_in(read_only=True)
     def open_change(self, more: bool):
-        self._clear()
+        self._clear_errors()
         self.has_preview = False
-        self.new_total = str(self.quantity + 1 if more else max(self.quantity - 1, 1))
+        quantity = self.detail.quantity
+        self.new_total = str(quantity + 1 if more else max(quantity - 1, 1))
         self.change_open = True
 
-    @rx.event
-    @signed_in(read_only=True)
-    def set_change_open(self, value: bool):
-        self.change_open = value
+    set_change_open = field_setter("change_open", bool, read_only=True)
 
     @rx.event
     @signed_in(read_only=True)
     def set_new_total(self, value: str):
-        self.new_total, self.total_error, self.has_preview = value, "", False
+        self.new_total, self.has_preview = value, False
+        self._clear_errors("total")
 
     @rx.event
     @signed_in
@@ -380,27 +419,7 @@ class SubscriptionState(SessionState):
         self.has_preview = False
         found = subs.preview_licence_change(session=db, actor=actor, subscription_id=self._id(),
                                             new_total=self.new_total)
-        loc = actor.locale
-        self.preview_lines = [PreviewRow(ln.description, format_money(ln.amount, loc)) for ln in found.lines]
-        self.preview_net = format_money(found.subtotal, loc)
-        self.preview_tax = format_money(found.tax, loc)
-        self.preview_total = format_money(found.total, loc)
-        self.preview_next = format_money(found.next_renewal, loc)
-        self.preview_effective = found.effective
-        words = {"old": found.old_quantity, "new": found.new_quantity}
-        if found.effective == "renewal":
-            self.preview_summary = _("{old} → {new} licences from the renewal on {date}. Nothing is charged or "
-                                     "credited now; you can undo it until then.").format(
-                date=format_day(found.effective_on, loc), **words)
-        elif found.effective == "trial":
-            self.preview_summary = _("{old} → {new} licences now. Nothing is charged during the trial.").format(**words)
-        elif found.total.amount_minor >= 0:
-            self.preview_summary = _("{old} → {new} licences now, charged to {payment} today (proration date "
-                                     "{date}).").format(payment=found.payment_label,
-                                                        date=format_day(found.proration_date, loc), **words)
-        else:
-            self.preview_summary = _("{old} → {new} licences now, credited with a credit note (proration date "
-                                     "{date}).").format(date=format_day(found.proration_date, loc), **words)
+        self.change_preview = preview_view(found, actor.locale)
         self._token = found.token
         self.has_preview = True
 
@@ -408,7 +427,7 @@ class SubscriptionState(SessionState):
     @signed_in
     def confirm_change(self, actor: Actor, db: Session):
         if not self.has_preview:
-            self.total_error = _("Review the change first.")
+            self._show_error("total", _("Review the change first."))
             return
         result = subs.change_licences(session=db, actor=actor, subscription_id=self._id(), new_total=self.new_total,
                                       preview_token=self._token)
@@ -417,7 +436,7 @@ class SubscriptionState(SessionState):
         if result.effective == "renewal":
             return rx.toast.success(ngettext("{count} licence from the renewal on {date}.",
                                              "{count} licences from the renewal on {date}.", result.quantity).format(
-                count=result.quantity, date=self.end_date))
+                count=result.quantity, date=self.detail.end_date))
         if result.document:
             return rx.toast.success(ngettext(
                 "The subscription now has {count} licence ({document}: {amount}).",
@@ -438,73 +457,54 @@ class SubscriptionState(SessionState):
     @rx.event
     @signed_in
     def toggle_auto_renew(self, actor: Actor, db: Session):
-        turn_on = not self.auto_renew
+        turn_on = not self.detail.auto_renew
         subs.set_auto_renew(session=db, actor=actor, subscription_id=self._id(), on=turn_on)
         self._refresh(actor, db)
         if turn_on:
             return rx.toast.success(
-                _("Auto-renew is on: the subscription renews on {date}.").format(date=self.end_date))
-        return rx.toast.success(_("Auto-renew is off: the subscription ends on {date}.").format(date=self.end_date))
+                _("Auto-renew is on: the subscription renews on {date}.").format(date=self.detail.end_date))
+        return rx.toast.success(
+            _("Auto-renew is off: the subscription ends on {date}.").format(date=self.detail.end_date))
 
-    @rx.event
-    @signed_in(read_only=True)
-    def set_po_input(self, value: str):
-        self.po_input, self.po_error = value, ""
+    set_po_input = field_setter("po_input", clears=("po",), read_only=True)
 
     @rx.event
     @signed_in
     def save_po(self, actor: Actor, db: Session):
         subs.set_po_number(session=db, actor=actor, subscription_id=self._id(), po_number=self.po_input)
         self._refresh(actor, db)
-        if not self.po_number:
+        if not self.detail.po_number:
             return rx.toast.success(_("PO number removed."))
-        return rx.toast.success(_("PO number saved: {po}.").format(po=self.po_number))
+        return rx.toast.success(_("PO number saved: {po}.").format(po=self.detail.po_number))
 
-    @rx.event
-    @signed_in(read_only=True)
-    def set_chosen_card(self, value: str):
-        self.chosen_card, self.card_error = value, ""
+    set_chosen_card = field_setter("chosen_card", clears=("card",), read_only=True)
 
     @rx.event
     @signed_in
     def change_card(self, actor: Actor, db: Session):
         if not self.chosen_card:
-            self.card_error = _("Choose the card that pays this subscription from now on.")
+            self._show_error("card", _("Choose the card that pays this subscription from now on."))
             return
         subs.set_payment_method(session=db, actor=actor, subscription_id=self._id(),
                                 card_id=event_id(self.chosen_card, "payment method"))
         self.chosen_card = ""
         self._refresh(actor, db)
-        return rx.toast.success(_("The subscription is now paid with {method}.").format(method=self.payment))
+        return rx.toast.success(_("The subscription is now paid with {method}.").format(method=self.detail.payment))
 
     # --- cancellation ---------------------------------------------------------------------------
     @rx.event
     @signed_in
     def open_cancel(self, actor: Actor, db: Session):
-        self._clear()
+        self._clear_errors()
         found = subs.preview_cancellation(session=db, actor=actor, subscription_id=self._id())
-        loc = actor.locale
-        self.cancel_summary = found.explanation if found.immediate else \
-            f"The subscription ends on {format_day(found.ends_on, loc)}. {found.explanation}"
-        self.cancel_fee = format_money(found.fee_total, loc) if found.fee.amount_minor else ""
+        self.cancellation = cancellation_view(found, actor.locale)
         self._cancel_fee_minor = found.fee_total.amount_minor
         self.cancel_reason, self.cancel_feedback = "", ""
         self.cancel_open = True
 
-    @rx.event
-    @signed_in(read_only=True)
-    def set_cancel_open(self, value: bool):
-        self.cancel_open = value
-
-    @rx.event
-    @signed_in(read_only=True)
-    def set_cancel_reason(self, value: str):
-        self.cancel_reason, self.cancel_error = value, ""
-
-    @rx.event
-    @signed_in(read_only=True)
-    def set_cancel_feedback(self, value: str):
-        self.cancel_feedback = value
+    set_cancel_open = field_setter("cancel_open", bool, read_only=True)
+    set_cancel_reason = field_setter("cancel_reason", clears=("cancel",), read_only=True)
+    set_cancel_feedback = field_setter("cancel_feedback", read_only=True)
 
     @rx.event
     @signed_in
@@ -513,9 +513,9 @@ class SubscriptionState(SessionState):
                                  feedback=self.cancel_feedback, expected_fee_minor=self._cancel_fee_minor)
         self.cancel_open = False
         self._refresh(actor, db)
-        done = _("{product}: {status}.").format(product=self.product, status=self.status)
-        if self.cancel_fee:
-            done += " " + _("The early termination fee of {fee} was invoiced.").format(fee=self.cancel_fee)
+        done = _("{product}: {status}.").format(product=self.detail.product, status=self.detail.status)
+        if self.cancellation.fee:
+            done += " " + _("The early termination fee of {fee} was invoiced.").format(fee=self.cancellation.fee)
         return rx.toast.success(done)
 
     @rx.var

@@ -30,7 +30,7 @@ from billing_center.services.actors import Actor
 from billing_center.settings import Settings
 from billing_center.slow_loads import SlowPageLoads, is_page_load
 from billing_center.states import session as session_module
-from billing_center.states.session import SessionState, public, signed_in
+from billing_center.states.session import FieldErrors, SessionState, field_setter, public, signed_in
 from billing_center.strict_csp import install_toasts
 
 install_toasts()  # as in every backend worker: the StrictCsp plugin installs them when rxconfig loads
@@ -148,6 +148,48 @@ class OtherPageProbe(SessionState):
     @public(page=True)
     def open_other(self):
         self.opened = True
+
+
+class ErrorsProbe(FieldErrors, SessionState):
+    """A section whose messages sit in one ``errors`` var, by key."""
+
+    amount: str = ""
+    note: str = ""
+    probe_token: str = ""
+
+    field_errors: ClassVar[dict[str, str]] = {"amount": "amount", "*": "form"}
+
+    def _resolve(self, db: Session) -> Actor | None:
+        return ProbeState.actor_of_token if self.probe_token == GOOD_TOKEN else None
+
+    @rx.event
+    @signed_in
+    def save(self, amount: str):
+        self._clear_errors()
+        self.amount = amount
+        if not amount.isdigit():
+            raise ValidationFailed("amount", "Enter a number.")
+
+    @rx.event
+    @signed_in
+    def refuse(self):
+        raise Conflict("Someone else changed it first.")
+
+    set_amount = field_setter("amount", clears=("amount",))
+    set_note = field_setter("note")
+
+    @rx.event
+    @public(page=True)
+    def open_form(self):
+        self.amount = self.note = ""
+        self._clear_errors()
+
+
+@pytest.fixture
+def errors_probe(probe) -> ErrorsProbe:
+    state = probe.parent_state.get_substate(ErrorsProbe.get_full_name().split(".")[2:])
+    state.probe_token = GOOD_TOKEN
+    return state
 
 
 @pytest.fixture
@@ -435,3 +477,41 @@ def test_a_read_only_event_of_an_idle_expired_session_goes_to_sign_in(real_probe
     set_last_seen(engine, 60 * 60 * 24)
     assert is_redirect_to_sign_in(run(RealSessionProbe.read, real_probe))
     assert real_probe.seen == ""
+
+
+def test_field_errors_go_to_their_key_and_a_submit_empties_them(errors_probe):
+    run(ErrorsProbe.save, errors_probe, "twelve")
+    assert errors_probe.errors == {"amount": "Enter a number."}
+    run(ErrorsProbe.refuse, errors_probe)
+    assert errors_probe.errors == {"amount": "Enter a number.", "form": "Someone else changed it first."}
+    run(ErrorsProbe.save, errors_probe, "12")
+    assert errors_probe.errors == {}
+
+
+def test_a_field_setter_sets_its_field_and_empties_only_the_keys_it_names(errors_probe):
+    assert ErrorsProbe.set_note.fn.__name__ == "set_note"
+    run(ErrorsProbe.save, errors_probe, "twelve")
+    run(ErrorsProbe.set_note, errors_probe, "hello")
+    assert (errors_probe.note, errors_probe.errors) == ("hello", {"amount": "Enter a number."})
+    run(ErrorsProbe.set_amount, errors_probe, "13")
+    assert (errors_probe.amount, errors_probe.errors) == ("13", {})
+
+
+def test_a_load_keeps_the_messages_set_before_it_ran_key_by_key(errors_probe):
+    """Issue 14 with one ``errors`` var: the load keeps the keys the person's early events set or emptied,
+    and empties the others (a previous visit's message)."""
+    errors_probe.is_hydrated = True
+    run(ErrorsProbe.refuse, errors_probe)  # the previous visit's message
+    run(ErrorsProbe.save, errors_probe, "twelve")
+    run(ErrorsProbe.refuse, errors_probe)
+    assert set(errors_probe.errors) == {"amount", "form"}
+    errors_probe.is_hydrated = False
+    run(ErrorsProbe.set_amount, errors_probe, "13")  # typed before the load: empties "amount"
+    run(ErrorsProbe.open_form, errors_probe)
+    assert (errors_probe.amount, errors_probe.errors) == ("13", {})
+    errors_probe.is_hydrated = True
+    run(ErrorsProbe.refuse, errors_probe)
+    errors_probe.is_hydrated = False
+    run(ErrorsProbe.save, errors_probe, "x")  # a submit before the load: its message stays
+    run(ErrorsProbe.open_form, errors_probe)
+    assert (errors_probe.amount, errors_probe.errors) == ("x", {"amount": "Enter a number."})
