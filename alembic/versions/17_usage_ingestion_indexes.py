@@ -1,5 +1,6 @@
 """indexes for usage ingestion (issue 10): a batch's people found by (organisation, e-mail) from the
-index alone; the events' (organisation, time) index, which no query reads, no longer paid on every insert
+index alone; the events' (organisation, time) index and the (month, person) pairs' organisation index, which
+no query reads, no longer paid on every insert
 
 Revision ID: 17_usage_ingestion_indexes
 Revises: 11_person_language
@@ -18,9 +19,13 @@ def upgrade() -> None:
         batch_op.create_index("ix_person_org_email", ["organisation_id", "email"], unique=False)
     with op.batch_alter_table("usageevent", schema=None) as batch_op:
         batch_op.drop_index("ix_usage_org_time")
+    with op.batch_alter_table("usage_month", schema=None) as batch_op:
+        batch_op.drop_index("ix_usage_month_organisation_id")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("usage_month", schema=None) as batch_op:
+        batch_op.create_index("ix_usage_month_organisation_id", ["organisation_id"], unique=False)
     with op.batch_alter_table("usageevent", schema=None) as batch_op:
         batch_op.create_index("ix_usage_org_time", ["organisation_id", "occurred_at"], unique=False)
     with op.batch_alter_table("person", schema=None) as batch_op:

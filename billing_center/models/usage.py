@@ -23,7 +23,7 @@ class UsageMonth(SQLModel, table=True):
     subscription_id: int = Field(foreign_key="subscription.id", primary_key=True)
     month: date = Field(primary_key=True)  # the first day of the month
     person_id: int = Field(foreign_key="person.id", primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")  # read through subscription_id, never alone
 
 
 class MauPeriod(SQLModel, table=True):

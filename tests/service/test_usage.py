@@ -15,7 +15,16 @@ from billing_center import scheduler
 from billing_center.domain import clock
 from billing_center.domain.enums import Role
 from billing_center.domain.errors import Forbidden, ValidationFailed
-from billing_center.models import Invoice, InvoiceLine, MauPeriod, Organisation, Person, Product, Subscription
+from billing_center.models import (
+    Invoice,
+    InvoiceLine,
+    MauPeriod,
+    Organisation,
+    Person,
+    Product,
+    Subscription,
+    UsageEvent,
+)
 from billing_center.seed import MAU_DEMO_MONTHS
 from billing_center.services import usage
 from tests import factories
@@ -164,6 +173,24 @@ def test_bad_events_are_rejected_with_their_index_and_the_good_ones_kept(session
     assert "not a member" in reasons[4] and reasons[4] == reasons[5] == reasons[3]
     assert "kind must be one of" in reasons[6] and "UTC offset" in reasons[7] and "ISO 8601" in reasons[8]
     assert "24 hours" in reasons[9] and "no longer accepts" in reasons[10] and "before the MAU plan" in reasons[11]
+
+
+def test_an_event_id_is_stored_as_sent_and_one_with_control_characters_is_rejected(session, org):
+    mau_plan(session, org, date(2026, 1, 1))
+    ann = factories.person(session, org)
+    odd = ["back\\slash", "it's \"quoted\"", "émoji-🙂", "\\N", "a,b;c|d"]
+    bad = ["tab\there", "new\nline", "nul\x00", "\x1b[31m"]
+    batch = [event(0, ann.email, "2026-04-01T09:00:00+00:00")]
+    for n, text in enumerate(odd + bad, start=1):
+        batch.append({**event(n, ann.email, "2026-04-01T09:00:00+00:00"), "event_id": text})
+    result = usage.record_events(session=session, organisation_id=org.id, events=batch, now=NOW)
+    assert result.accepted == 1 + len(odd)
+    assert [r.index for r in result.rejected] == list(range(1 + len(odd), len(batch)))
+    assert all("printable" in r.reason for r in result.rejected)
+    stored = set(session.exec(select(UsageEvent.event_id).where(UsageEvent.organisation_id == org.id)))
+    assert stored == {"e-0", *odd}
+    again = usage.record_events(session=session, organisation_id=org.id, events=batch[:1 + len(odd)], now=NOW)
+    assert (again.accepted, again.duplicates) == (0, 1 + len(odd))
 
 
 def test_a_large_batch_resolves_its_people_in_one_query_per_kind_of_reference(session, org, org_admin):
