@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -152,3 +153,10 @@ def labelled_value(label: str, value, spacing: str = "1") -> rx.Component:
         role="group",
         aria_label=label,
     )
+
+
+def value_grid(*items: tuple[str, Any], columns: Any = "3", spacing: str = "1") -> rx.Component:
+    """Labelled values side by side: ``(label, value)`` pairs, labels marked with ``N_``; ``spacing`` is the
+    distance between each label and its value (see :func:`labelled_value`)."""
+    return rx.grid(*[labelled_value(label, value, spacing) for label, value in items], columns=columns,
+                   spacing="4", width="100%")

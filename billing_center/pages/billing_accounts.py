@@ -7,7 +7,7 @@ import reflex as rx
 from billing_center.components.form_fields import option_select
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import error_notice, labelled_value, locked_notice, status_badge
+from billing_center.components.ui import error_notice, locked_notice, status_badge, value_grid
 from billing_center.i18n import N_
 from billing_center.states.billing_accounts import BillingAccountsState
 
@@ -37,13 +37,11 @@ def _profile(profile) -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            rx.grid(
-                labelled_value(N_("Invoices sent to"), profile.invoice_email, spacing="0"),
-                labelled_value(N_("PO number"), profile.po_number, spacing="0"),
-                labelled_value(N_("Billing address"), profile.address, spacing="0"),
-                columns="3",
-                spacing="4",
-                width="100%",
+            value_grid(
+                (N_("Invoices sent to"), profile.invoice_email),
+                (N_("PO number"), profile.po_number),
+                (N_("Billing address"), profile.address),
+                columns="3", spacing="0",
             ),
             rx.cond(
                 BillingAccountsState.cards.length() > 0,

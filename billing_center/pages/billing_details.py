@@ -8,25 +8,23 @@ from billing_center.components.form_fields import SELECT_STYLE, labelled
 from billing_center.components.forms import labelled_input, submit_button, submit_form
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import error_notice, labelled_value
+from billing_center.components.ui import error_notice, value_grid
 from billing_center.i18n import N_
 from billing_center.states.billing_details import BillingDetailsState as S
 
 
 def _summary() -> rx.Component:
     return rx.card(
-        rx.grid(
-            labelled_value(N_("Organisation"), S.name),
-            labelled_value(N_("Address"), S.address),
-            labelled_value(N_("VAT id in use"), rx.cond(S.vat_id != "", S.vat_id, "—")),
-            labelled_value(N_("Peppol endpoint in use"), rx.cond(
+        value_grid(
+            (N_("Organisation"), S.name),
+            (N_("Address"), S.address),
+            (N_("VAT id in use"), rx.cond(S.vat_id != "", S.vat_id, "—")),
+            (N_("Peppol endpoint in use"), rx.cond(
                 S.endpoint != "",
                 rx.text(S.endpoint, rx.cond(S.endpoint_derived,
                                             rx.text.span(t(" (from the VAT id)"), color_scheme="gray"))),
                 t("— (e-invoices go by e-mail)"))),
             columns=rx.breakpoints(initial="1", md="4"),
-            spacing="4",
-            width="100%",
         ),
         width="100%",
     )

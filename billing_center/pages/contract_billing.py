@@ -6,11 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from billing_center.components.form_fields import SELECT_STYLE, labelled, option_select
+from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import data_table, labelled_value, status_badge
+from billing_center.components.ui import data_table, status_badge, value_grid
 from billing_center.i18n import N_
 from billing_center.states.contract_billing import ContractBillingState
+
+S = ContractBillingState
 
 
 def _request_row(row: rx.Var) -> rx.Component:
@@ -27,20 +30,20 @@ def _payment_method_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(t("Payment method"), size="4", as_="h2"),
-            rx.text(t("This contract is paid with "), rx.text.strong(ContractBillingState.payment_method),
+            rx.text(t("This contract is paid with "), rx.text.strong(S.detail.payment_method),
                     t(". The wallet's default card does not change it."), size="2"),
             rx.cond(
-                ContractBillingState.can_manage_cards,
+                S.can_manage_cards,
                 rx.cond(
-                    ContractBillingState.cards.length() > 0,
+                    S.cards.length() > 0,
                     rx.hstack(
                         rx.box(labelled(
                             N_("New payment method"),
-                            option_select("contract-card", ContractBillingState.cards,
-                                          value=ContractBillingState.chosen_card,
-                                          on_change=ContractBillingState.set_chosen_card, first=("Choose a card…", "")),
-                            ContractBillingState.card_error), flex="1"),
-                        rx.button(t("Change payment method"), on_click=ContractBillingState.change_card),
+                            option_select("contract-card", S.cards,
+                                          value=S.chosen_card,
+                                          on_change=S.set_chosen_card, first=("Choose a card…", "")),
+                            error_of(S, "card")), flex="1"),
+                        rx.button(t("Change payment method"), on_click=S.change_card),
                         align="end", spacing="3", width="100%",
                     ),
                     rx.text(t("Add another card under Payment methods to switch this contract to it."), size="2",
@@ -65,19 +68,19 @@ def _change_request_card() -> rx.Component:
                 labelled(N_("What to change"),
                          rx.el.select(rx.el.option(t("Billing frequency"), value="billing_frequency"),
                                       rx.el.option(t("Payment terms"), value="payment_terms"),
-                                      id="change-kind", value=ContractBillingState.change_kind,
-                                      on_change=ContractBillingState.set_change_kind, style=SELECT_STYLE)),
+                                      id="change-kind", value=S.change_kind,
+                                      on_change=S.set_change_kind, style=SELECT_STYLE)),
                 labelled(N_("New value"),
-                         option_select("change-value", ContractBillingState.change_options,
-                                       value=ContractBillingState.change_value,
-                                       on_change=ContractBillingState.set_change_value, first=("Choose…", "")),
-                         ContractBillingState.change_error),
+                         option_select("change-value", S.change_options,
+                                       value=S.change_value,
+                                       on_change=S.set_change_value, first=("Choose…", "")),
+                         error_of(S, "change")),
                 columns="2", spacing="3", width="100%",
             ),
             labelled(N_("Note for support (optional)"),
-                     rx.text_area(id="change-note", value=ContractBillingState.change_note,
-                                  on_change=ContractBillingState.set_change_note, width="100%", max_length=2000)),
-            rx.button(t("Send change request"), on_click=ContractBillingState.request_change),
+                     rx.text_area(id="change-note", value=S.change_note,
+                                  on_change=S.set_change_note, width="100%", max_length=2000)),
+            rx.button(t("Send change request"), on_click=S.request_change),
             spacing="3",
             width="100%",
         ),
@@ -89,32 +92,31 @@ def contract_billing_page() -> rx.Component:
     return console_page(
         N_("Billing details"),
         rx.cond(
-            ContractBillingState.not_found,
-            rx.callout(t("There is no contract ") + ContractBillingState.contract_number + t(" in your organisation."),
+            S.not_found,
+            rx.callout(t("There is no contract ") + S.contract_number + t(" in your organisation."),
                        icon="circle-alert", color_scheme="amber"),
             rx.vstack(
                 rx.hstack(
                     rx.link(rx.hstack(rx.icon("arrow-left", size=14), t("Contracts"), align="center", spacing="1"),
                             href="/contracts"),
                     rx.text("/", color_scheme="gray"),
-                    rx.text(t("Contract ") + ContractBillingState.contract_number, weight="medium"),
+                    rx.text(t("Contract ") + S.contract_number, weight="medium"),
                     spacing="2", align="center",
                 ),
                 rx.card(
-                    rx.grid(
-                        labelled_value(N_("Billing frequency"), ContractBillingState.billing_frequency, spacing="0"),
-                        labelled_value(N_("Payment terms"), ContractBillingState.payment_terms, spacing="0"),
-                        labelled_value(N_("PO number"), ContractBillingState.po_number, spacing="0"),
-                        labelled_value(N_("Invoice recipients"), ContractBillingState.invoice_recipients, spacing="0"),
-                        columns=rx.breakpoints(initial="2", md="4"), spacing="4", width="100%",
+                    value_grid(
+                        (N_("Billing frequency"), S.detail.billing_frequency),
+                        (N_("Payment terms"), S.detail.payment_terms),
+                        (N_("PO number"), S.detail.po_number),
+                        (N_("Invoice recipients"), S.detail.invoice_recipients),
+                        columns=rx.breakpoints(initial="2", md="4"), spacing="0",
                     ),
                     width="100%",
                 ),
                 rx.grid(_payment_method_card(), _change_request_card(), columns=rx.breakpoints(initial="1", md="2"),
                         spacing="4", width="100%"),
                 rx.heading(t("Change requests"), size="4", as_="h2"),
-                data_table([N_("Requested"), N_("Change"), N_("From → to"), N_("By"), N_("Status")],
-                            ContractBillingState.requests,
+                data_table([N_("Requested"), N_("Change"), N_("From → to"), N_("By"), N_("Status")], S.detail.requests,
                            _request_row, caption=N_("Change requests"), empty_text=N_("No change requests yet.")),
                 spacing="4",
                 width="100%",

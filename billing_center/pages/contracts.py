@@ -7,7 +7,7 @@ import reflex as rx
 from billing_center.components.downloads import download_link
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import data_table, labelled_value, status_badge
+from billing_center.components.ui import data_table, labelled_value, status_badge, value_grid
 from billing_center.i18n import N_
 from billing_center.states.contracts import ContractDetailState, ContractsState
 
@@ -75,49 +75,43 @@ def contract_detail_page() -> rx.Component:
         ),
         rx.hstack(
             rx.heading(s.contract_number, size="5", as_="h2"),
-            status_badge(s.status, s.status_color),
+            status_badge(s.detail.status, s.detail.status_color),
             align="center",
             spacing="3",
         ),
         _section(
             N_("General information"),
-            rx.grid(
-                labelled_value(N_("Status"), s.status),
-                labelled_value(N_("Start date"), s.start),
-                labelled_value(N_("End date"), s.end),
-                labelled_value(N_("Contract term"), s.term),
-                labelled_value(N_("Total value"), s.total),
-                labelled_value(N_("Payment method"), s.payment_method),
+            value_grid(
+                (N_("Status"), s.detail.status),
+                (N_("Start date"), s.detail.start),
+                (N_("End date"), s.detail.end),
+                (N_("Contract term"), s.detail.term),
+                (N_("Total value"), s.detail.total),
+                (N_("Payment method"), s.detail.payment_method),
                 columns=rx.breakpoints(initial="2", md="3"),
-                spacing="4",
-                width="100%",
             ),
-            labelled_value(N_("Subscription terms"), s.subscription_terms),
-            rx.grid(
-                labelled_value(N_("Billing address"), s.billing_address),
-                labelled_value(N_("Shipping address"), s.shipping_address),
+            labelled_value(N_("Subscription terms"), s.detail.subscription_terms),
+            value_grid(
+                (N_("Billing address"), s.detail.billing_address),
+                (N_("Shipping address"), s.detail.shipping_address),
                 columns="2",
-                spacing="4",
-                width="100%",
             ),
         ),
         _section(
             N_("Orders"),
             data_table([N_("Order number"), N_("Type"), N_("Start"), N_("End"), N_("Payment method"), N_("Total"),
                         N_("Order form")],
-                       s.orders, _order_row, caption=N_("Orders of this contract"), empty_text=N_("No orders yet."),
-                       numeric=(N_("Total"),)),
+                       s.detail.orders, _order_row, caption=N_("Orders of this contract"),
+                       empty_text=N_("No orders yet."), numeric=(N_("Total"),)),
         ),
         _section(
             N_("Billing details"),
-            rx.grid(
-                labelled_value(N_("Billing frequency"), s.frequency),
-                labelled_value(N_("Payment terms"), s.payment_terms),
-                labelled_value(N_("PO number"), s.po_number),
-                labelled_value(N_("Invoice recipients"), s.recipients),
+            value_grid(
+                (N_("Billing frequency"), s.detail.frequency),
+                (N_("Payment terms"), s.detail.payment_terms),
+                (N_("PO number"), s.detail.po_number),
+                (N_("Invoice recipients"), s.detail.recipients),
                 columns=rx.breakpoints(initial="2", md="4"),
-                spacing="4",
-                width="100%",
             ),
             rx.hstack(
                 rx.link(

@@ -6,9 +6,16 @@ from __future__ import annotations
 import reflex as rx
 
 from billing_center.components.downloads import download_link
+from billing_center.components.forms import error_of
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import confirm_dialog, data_table, field_error, labelled_value, status_badge
+from billing_center.components.ui import (
+    confirm_dialog,
+    data_table,
+    field_error,
+    status_badge,
+    value_grid,
+)
 from billing_center.i18n import N_
 from billing_center.states.invoice import InvoiceState
 
@@ -85,15 +92,15 @@ def credit_form() -> rx.Component:
                     size="2", color_scheme="gray"),
             rx.checkbox(t("Credit everything still open on this invoice"), checked=S.cn_full,
                         on_change=S.set_cn_full),
-            rx.cond(~S.cn_full, rx.vstack(rx.foreach(S.lines, _quantity_input), spacing="2", width="100%")),
-            field_error(S.cn_quantity_error),
+            rx.cond(~S.cn_full, rx.vstack(rx.foreach(S.detail.lines, _quantity_input), spacing="2", width="100%")),
+            field_error(error_of(S, "quantity")),
             rx.vstack(
                 rx.el.label(t("Reason"), html_for="cn-reason",
                             style={"fontSize": "13px", "fontWeight": 500}),
                 rx.text_area(id="cn-reason", value=S.cn_reason, on_change=S.set_cn_reason,
                              placeholder=t("For example: 2 licences were cancelled in the first week"),
                              width="100%", max_length=500),
-                field_error(S.cn_reason_error),
+                field_error(error_of(S, "reason")),
                 spacing="1",
                 width="100%",
             ),
@@ -129,16 +136,16 @@ def _body() -> rx.Component:
                 href="/transactions"),
         rx.hstack(
             rx.heading(t("Invoice "), S.invoice_number, size="5", as_="h2"),
-            status_badge(S.status, S.status_color),
+            status_badge(S.detail.status, S.detail.status_color),
             rx.spacer(),
             # Shown once this invoice is loaded (the flag may still be the previous invoice's).
-            rx.cond(S.can_credit & ~S.cn_open & S.is_hydrated,
+            rx.cond(S.detail.can_credit & ~S.cn_open & S.is_hydrated,
                     rx.button(rx.icon("receipt-text", size=14), t("Issue credit note"), variant="soft",
                               on_click=S.open_credit_form)),
             download_link(rx.button(rx.icon("file-down", size=14), t("Download PDF (Factur-X)"), tab_index=-1),
-                          href=S.pdf, label=t("Download PDF (Factur-X)")),
+                          href=S.detail.pdf, label=t("Download PDF (Factur-X)")),
             download_link(rx.button(rx.icon("file-code", size=14), t("Download UBL"), variant="outline", tab_index=-1),
-                          href=S.ubl, label=t("Download UBL (Peppol BIS 3.0 XML)")),
+                          href=S.detail.ubl, label=t("Download UBL (Peppol BIS 3.0 XML)")),
             width="100%",
             align="center",
             spacing="3",
@@ -146,41 +153,40 @@ def _body() -> rx.Component:
         # Like the button above: the flag may still be a previous invoice's until this one has loaded.
         rx.cond(S.cn_open & S.is_hydrated, credit_form()),
         rx.card(
-            rx.grid(
-                labelled_value(N_("Billing period"), S.period),
-                labelled_value(N_("Invoice date"), S.issue),
-                labelled_value(N_("Due date"), S.due),
-                labelled_value(N_("Order number"), S.order_number),
-                labelled_value(N_("Contract"), rx.cond(S.contract_number != "",
-                                           rx.link(S.contract_number, href="/contracts/" + S.contract_number), "—")),
-                labelled_value(N_("Payment method"), S.payment_method),
-                labelled_value(N_("Previous balance"), S.previous_balance),
-                labelled_value(N_("Payment state"), S.status),
+            value_grid(
+                (N_("Billing period"), S.detail.period),
+                (N_("Invoice date"), S.detail.issue),
+                (N_("Due date"), S.detail.due),
+                (N_("Order number"), S.detail.order_number),
+                (N_("Contract"), rx.cond(
+                    S.detail.contract_number != "",
+                    rx.link(S.detail.contract_number, href="/contracts/" + S.detail.contract_number), "—")),
+                (N_("Payment method"), S.detail.payment_method),
+                (N_("Previous balance"), S.detail.previous_balance),
+                (N_("Payment state"), S.detail.status),
                 columns=rx.breakpoints(initial="2", md="4"),
-                spacing="4",
-                width="100%",
             ),
             width="100%",
         ),
         rx.heading(t("Current charges"), size="4", as_="h2"),
         data_table([N_("Product"), N_("Description"), N_("Quantity"), N_("Unit price"), N_("VAT"), N_("Amount")],
-                    S.lines, _line_row,
+                    S.detail.lines, _line_row,
                    caption=N_("Current charges"), empty_text=N_("No charges."),
                    numeric=(N_("Quantity"), N_("Unit price"), N_("VAT"), N_("Amount"))),
         rx.hstack(
             rx.box(
-                rx.cond(S.reverse_charge,
+                rx.cond(S.detail.reverse_charge,
                         rx.text(t("Reverse charge: VAT to be accounted for by the recipient "
                                 "(Art. 196 Directive 2006/112/EC)"), size="1", color_scheme="gray")),
                 flex="1",
             ),
             rx.card(
                 rx.vstack(
-                    _total_row(N_("Subtotal"), S.subtotal),
-                    _total_row(N_("Tax"), S.tax),
-                    _total_row(N_("Total"), S.total, strong=True),
-                    rx.cond(S.has_credit, _total_row(N_("Credited"), S.credited)),
-                    _total_row(N_("Balance due"), S.balance),
+                    _total_row(N_("Subtotal"), S.detail.subtotal),
+                    _total_row(N_("Tax"), S.detail.tax),
+                    _total_row(N_("Total"), S.detail.total, strong=True),
+                    rx.cond(S.detail.has_credit, _total_row(N_("Credited"), S.detail.credited)),
+                    _total_row(N_("Balance due"), S.detail.balance),
                     spacing="2",
                     width="100%",
                 ),
@@ -190,11 +196,11 @@ def _body() -> rx.Component:
             align="start",
         ),
         rx.cond(
-            S.credit_notes.length() > 0,
+            S.detail.credit_notes.length() > 0,
             rx.vstack(
                 rx.heading(t("Credit notes"), size="4", as_="h2"),
                 data_table([N_("Credit note"), N_("Date"), N_("Reason"), N_("Amount"), N_("Files")],
-                           S.credit_notes, _credit_row,
+                           S.detail.credit_notes, _credit_row,
                            caption=N_("Credit notes of this invoice"), empty_text=N_("No credit notes."),
                            numeric=(N_("Amount"),)),
                 width="100%",
@@ -203,7 +209,7 @@ def _body() -> rx.Component:
         ),
         rx.heading(t("Billing history"), size="4", as_="h2"),
         data_table([N_("Invoice"), N_("Billing period"), N_("Invoice date"), N_("Status"), N_("Total")],
-                    S.history, _history_row,
+                    S.detail.history, _history_row,
                    caption=N_("Billing history"), empty_text=N_("No earlier invoices."), numeric=(N_("Total"),)),
         spacing="4",
         width="100%",

@@ -7,43 +7,46 @@ import reflex as rx
 
 from billing_center.components.card_fields import card_fields, tokenise_card
 from billing_center.components.form_fields import labelled
+from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
 from billing_center.components.ui import confirm_dialog, data_table, error_notice, locked_notice, status_badge
 from billing_center.i18n import N_
 from billing_center.states.wallet import WalletState
 
+S = WalletState
+
 
 def _card_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(rx.cond(WalletState.replace_id != "", t("Replace ") + WalletState.replace_label,
+            rx.dialog.title(rx.cond(S.replace_id != "", t("Replace ") + S.replace_label,
                                     t("Add payment method"))),
             rx.dialog.description(
-                rx.cond(WalletState.replace_id != "",
+                rx.cond(S.replace_id != "",
                         t("The new card takes over everything the old card pays; the old card is removed."),
                         t("The card is checked with the payment processor before it is added.")),
                 size="2", color_scheme="gray",
             ),
             rx.vstack(
-                card_fields(WalletState.processor_url),
-                error_notice(WalletState.card_error),
+                card_fields(S.processor_url),
+                error_notice(error_of(S, "card")),
                 labelled(N_("Cardholder name"),
-                          rx.input(id="holder-name", value=WalletState.holder_name,
-                                   on_change=WalletState.set_holder_name, auto_complete="cc-name", width="100%"),
-                          WalletState.holder_error),
+                          rx.input(id="holder-name", value=S.holder_name,
+                                   on_change=S.set_holder_name, auto_complete="cc-name", width="100%"),
+                          error_of(S, "holder")),
                 labelled(N_("Billing address"),
-                          rx.input(id="card-address", value=WalletState.address, on_change=WalletState.set_address,
+                          rx.input(id="card-address", value=S.address, on_change=S.set_address,
                                    placeholder=t("Street, postal code, city, country"), width="100%")),
                 rx.cond(
-                    WalletState.replace_id == "",
-                    rx.checkbox(t("Use as default for future purchases"), checked=WalletState.make_default,
-                                on_change=WalletState.set_make_default),
+                    S.replace_id == "",
+                    rx.checkbox(t("Use as default for future purchases"), checked=S.make_default,
+                                on_change=S.set_make_default),
                 ),
                 rx.hstack(
                     rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
-                    rx.button(rx.cond(WalletState.replace_id != "", t("Replace card"), t("Save card")),
-                              on_click=tokenise_card(WalletState.card_ready)),
+                    rx.button(rx.cond(S.replace_id != "", t("Replace card"), t("Save card")),
+                              on_click=tokenise_card(S.card_ready)),
                     justify="end", spacing="3", width="100%",
                 ),
                 spacing="3",
@@ -52,40 +55,40 @@ def _card_dialog() -> rx.Component:
             ),
             max_width="520px",
         ),
-        open=WalletState.add_open,
-        on_open_change=WalletState.set_add_open,
+        open=S.add_open,
+        on_open_change=S.set_add_open,
     )
 
 
 def _edit_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(t("Edit ") + WalletState.edit_label),
+            rx.dialog.title(t("Edit ") + S.edit_label),
             rx.dialog.description(t("Change the expiry date, the cardholder or the billing address. "
                                   "For another card number, replace the card."), size="2", color_scheme="gray"),
             rx.vstack(
                 labelled(N_("Expiry date (MM/YY)"),
-                          rx.input(id="edit-expiry", value=WalletState.edit_expiry,
-                                   on_change=WalletState.set_edit_expiry, width="100%"),
-                          WalletState.expiry_error),
+                          rx.input(id="edit-expiry", value=S.edit_expiry,
+                                   on_change=S.set_edit_expiry, width="100%"),
+                          error_of(S, "expiry")),
                 labelled(N_("Cardholder name"),
-                          rx.input(id="edit-name", value=WalletState.edit_name, on_change=WalletState.set_edit_name,
+                          rx.input(id="edit-name", value=S.edit_name, on_change=S.set_edit_name,
                                    width="100%"),
-                          WalletState.edit_name_error),
+                          error_of(S, "edit_name")),
                 labelled(N_("Billing address"),
-                          rx.input(id="edit-address", value=WalletState.edit_address,
-                                   on_change=WalletState.set_edit_address, width="100%")),
+                          rx.input(id="edit-address", value=S.edit_address,
+                                   on_change=S.set_edit_address, width="100%")),
                 rx.hstack(
                     rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
-                    rx.button(t("Save changes"), on_click=WalletState.save_edit),
+                    rx.button(t("Save changes"), on_click=S.save_edit),
                     justify="end", spacing="3", width="100%",
                 ),
                 spacing="3", width="100%", padding_top="12px",
             ),
             max_width="460px",
         ),
-        open=WalletState.edit_open,
-        on_open_change=WalletState.set_edit_open,
+        open=S.edit_open,
+        on_open_change=S.set_edit_open,
     )
 
 
@@ -103,13 +106,13 @@ def _row(card: rx.Var) -> rx.Component:
                 rx.cond(
                     ~card.is_default,
                     rx.button(t("Set as default"), size="1", variant="soft",
-                              on_click=WalletState.set_default(card.id),
+                              on_click=S.set_default(card.id),
                               aria_label=t("Set ") + card.short + t(" as default")),
                 ),
                 rx.button(t("Edit"), size="1", variant="soft", color_scheme="gray",
-                          on_click=WalletState.open_edit(card.id), aria_label=t("Edit ") + card.short),
+                          on_click=S.open_edit(card.id), aria_label=t("Edit ") + card.short),
                 rx.button(t("Replace"), size="1", variant="soft", color_scheme="gray",
-                          on_click=WalletState.open_replace(card.id), aria_label=t("Replace ") + card.short),
+                          on_click=S.open_replace(card.id), aria_label=t("Replace ") + card.short),
                 confirm_dialog(
                     trigger=rx.button(t("Delete"), size="1", variant="soft", color_scheme="red",
                                       aria_label=t("Delete ") + card.short),
@@ -117,7 +120,7 @@ def _row(card: rx.Var) -> rx.Component:
                     description=rx.text(card.short, t(" will be removed from the wallet. Contracts and "
                                                        "subscriptions it pays must be moved to another card first.")),
                     confirm_label=N_("Delete card"),
-                    on_confirm=WalletState.delete(card.id),
+                    on_confirm=S.delete(card.id),
                 ),
                 spacing="2",
             )
@@ -134,17 +137,17 @@ def payment_methods_page() -> rx.Component:
                         "contract keeps its own payment method until you change it on the contract."),
                         size="2", color_scheme="gray", max_width="640px"),
                 rx.spacer(),
-                rx.button(rx.icon("plus", size=16), t("Add payment method"), on_click=WalletState.open_add,
-                          disabled=WalletState.page_error != ""),
+                rx.button(rx.icon("plus", size=16), t("Add payment method"), on_click=S.open_add,
+                          disabled=S.page_error != ""),
                 width="100%",
                 align="center",
             ),
-            locked_notice(WalletState.page_error),
-            error_notice(WalletState.action_error),
+            locked_notice(S.page_error),
+            error_notice(error_of(S, "action")),
             rx.cond(
-                WalletState.page_error == "",
+                S.page_error == "",
                 data_table([N_("Card"), N_("Expires"), N_("Cardholder"), N_("Pays"), N_("Status"), N_("Actions")],
-                            WalletState.cards, _row,
+                            S.cards, _row,
                            caption=N_("Payment methods"),
                            empty_text=N_("No cards yet. Add a payment method to pay by card.")),
             ),

@@ -13,9 +13,9 @@ from billing_center.components.ui import (
     confirm_dialog,
     data_table,
     error_notice,
-    labelled_value,
     pager,
     status_badge,
+    value_grid,
 )
 from billing_center.i18n import N_
 from billing_center.states.subscriptions import SubscriptionsState, SubscriptionState
@@ -298,18 +298,16 @@ def _summary() -> rx.Component:
             rx.text(S.detail.renewal_text, size="2", color_scheme="gray"),
             rx.cond(S.detail.buyer != "", rx.text(t("Bought through self-service by "), S.detail.buyer, size="2",
                                            color_scheme="gray")),
-            rx.grid(
-                labelled_value(N_("Term"), S.detail.term),
-                labelled_value(N_("Current period"), S.detail.period),
-                labelled_value(N_("Licences"), S.detail.licences),
-                labelled_value(N_("Price"), S.detail.price),
-                labelled_value(N_("Subtotal"), S.detail.subtotal),
-                labelled_value(N_("Frequency"), S.detail.frequency),
-                labelled_value(N_("Payment method"), S.detail.payment),
-                labelled_value(N_("PO number"), rx.cond(S.detail.po_number != "", S.detail.po_number, "—")),
+            value_grid(
+                (N_("Term"), S.detail.term),
+                (N_("Current period"), S.detail.period),
+                (N_("Licences"), S.detail.licences),
+                (N_("Price"), S.detail.price),
+                (N_("Subtotal"), S.detail.subtotal),
+                (N_("Frequency"), S.detail.frequency),
+                (N_("Payment method"), S.detail.payment),
+                (N_("PO number"), rx.cond(S.detail.po_number != "", S.detail.po_number, "—")),
                 columns="3",
-                spacing="4",
-                width="100%",
             ),
             rx.cond(
                 S.detail.scheduled_text != "",

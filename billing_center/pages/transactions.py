@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from billing_center.components.downloads import download_link
+from billing_center.components.forms import error_of
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page
 from billing_center.components.ui import data_table, field_error, pager, status_badge
@@ -70,8 +71,8 @@ def filters() -> rx.Component:
             rx.cond(
                 S.period == "custom",
                 rx.hstack(
-                    _date_field(N_("From"), "range-from", S.date_from, S.set_date_from, S.from_error),
-                    _date_field(N_("To"), "range-to", S.date_to, S.set_date_to, S.to_error),
+                    _date_field(N_("From"), "range-from", S.date_from, S.set_date_from, error_of(S, "from")),
+                    _date_field(N_("To"), "range-to", S.date_to, S.set_date_to, error_of(S, "to")),
                     rx.button(t("Apply"), on_click=S.apply_range, margin_top="20px"),
                     spacing="3",
                     align="start",
@@ -84,7 +85,7 @@ def filters() -> rx.Component:
             align="start",
             wrap="wrap",
         ),
-        field_error(S.filter_error),
+        field_error(error_of(S, "filter")),
         spacing="2",
         width="100%",
     )

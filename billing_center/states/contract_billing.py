@@ -17,8 +17,8 @@ from billing_center.labels import status_label
 from billing_center.services import contract_billing, wallet
 from billing_center.services.actors import Actor
 from billing_center.services.contract_billing import FREQUENCIES, PAYMENT_TERMS
-from billing_center.states.rows import Option, card_options, options
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.rows import Option, blank, card_options, options
+from billing_center.states.session import FieldErrors, SessionState, event_id, field_setter, signed_in
 
 CHANGE_OPTIONS = {"billing_frequency": options(FREQUENCIES), "payment_terms": options(PAYMENT_TERMS)}
 
@@ -43,27 +43,39 @@ def request_row(request: contract_billing.RequestView, locale: str) -> RequestRo
                       note=request.note or "—")
 
 
-class ContractBillingState(SessionState):
+@dataclasses.dataclass
+class ContractBilling:
+    """A contract's billing details as its page shows them (:func:`billing_view`)."""
+
+    billing_frequency: str
+    payment_terms: str
+    po_number: str
+    invoice_recipients: str
+    payment_method: str
+    requests: list[RequestRow]
+
+
+def billing_view(details: contract_billing.BillingDetails, locale: str) -> ContractBilling:
+    return ContractBilling(
+        billing_frequency=details.billing_frequency, payment_terms=details.payment_terms,
+        po_number=details.po_number or "—", invoice_recipients=details.invoice_recipients or "—",
+        payment_method=details.payment_method, requests=[request_row(r, locale) for r in details.requests])
+
+
+class ContractBillingState(FieldErrors, SessionState):
     contract_number: str = ""
     not_found: bool = False
-    status: str = ""
-    billing_frequency: str = ""
-    payment_terms: str = ""
-    po_number: str = ""
-    invoice_recipients: str = ""
-    payment_method: str = ""
+    detail: ContractBilling = blank(ContractBilling)
+    can_manage_cards: bool = False
     cards: list[Option] = []
     chosen_card: str = ""
-    card_error: str = ""
-    requests: list[RequestRow] = []
     change_kind: str = "billing_frequency"
     change_value: str = ""
     change_note: str = ""
-    change_error: str = ""
-    can_manage_cards: bool = False
 
-    field_errors: ClassVar[dict[str, str]] = {"card": "card_error", "kind": "change_error",
-                                              "requested_value": "change_error", "note": "change_error"}
+    # ``errors`` keys: card (the payment method) and change (the change request)
+    field_errors: ClassVar[dict[str, str]] = {"card": "card", "kind": "change", "requested_value": "change",
+                                              "note": "change"}
 
     def _number(self) -> str:
         return str(self.router.page.params.get("number", "") or "")
@@ -79,61 +91,47 @@ class ContractBillingState(SessionState):
             return
         self.not_found = False
         self.contract_number = details.number
-        self.status = details.status
-        self.billing_frequency, self.payment_terms = details.billing_frequency, details.payment_terms
-        self.po_number = details.po_number or "—"
-        self.invoice_recipients = details.invoice_recipients or "—"
-        self.payment_method = details.payment_method
+        self.detail = billing_view(details, actor.locale)
         self.can_manage_cards = actor.is_billing_admin
         self.cards = card_options(cards, leave_out=details.payment_method_id)
-        self.requests = [request_row(r, actor.locale) for r in details.requests]
 
     @rx.event
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
-        self.card_error = self.change_error = ""
+        self._clear_errors()
         self.chosen_card = ""
         self.change_kind, self.change_value, self.change_note = "billing_frequency", "", ""
         self._refresh(actor, db)
 
-    @rx.event
-    @signed_in
-    def set_chosen_card(self, value: str):
-        self.chosen_card, self.card_error = value, ""
+    set_chosen_card = field_setter("chosen_card", clears=("card",))
 
     @rx.event
-    @signed_in(errors={"*": "card_error"})
+    @signed_in(errors={"*": "card"})
     def change_card(self, actor: Actor, db: Session):
         if not self.chosen_card:
-            self.card_error = _("Choose the card that pays this contract from now on.")
+            self._show_error("card", _("Choose the card that pays this contract from now on."))
             return
         contract_billing.change_payment_method(session=db, actor=actor, number=self._number(),
                                                card_id=event_id(self.chosen_card, "card"))
         self.chosen_card = ""
         self._refresh(actor, db)
         return rx.toast.success(_("Contract {contract} is now paid with {card}.").format(
-            contract=self.contract_number, card=self.payment_method))
+            contract=self.contract_number, card=self.detail.payment_method))
 
     @rx.event
     @signed_in
     def set_change_kind(self, value: str):
-        self.change_kind, self.change_value, self.change_error = value, "", ""
+        self.change_kind, self.change_value = value, ""
+        self._clear_errors("change")
+
+    set_change_value = field_setter("change_value", clears=("change",))
+    set_change_note = field_setter("change_note")
 
     @rx.event
-    @signed_in
-    def set_change_value(self, value: str):
-        self.change_value, self.change_error = value, ""
-
-    @rx.event
-    @signed_in
-    def set_change_note(self, value: str):
-        self.change_note = value
-
-    @rx.event
-    @signed_in(errors={"*": "change_error"})
+    @signed_in(errors={"*": "change"})
     def request_change(self, actor: Actor, db: Session):
         if not self.change_value:
-            self.change_error = _("Choose the new value.")
+            self._show_error("change", _("Choose the new value."))
             return
         contract_billing.request_change(session=db, actor=actor, number=self._number(), kind=self.change_kind,
                                         requested_value=self.change_value, note=self.change_note)

@@ -14,6 +14,7 @@ from billing_center.i18n import translate_error
 from billing_center.labels import frequency_label, order_type_label, payment_terms_label, status_label
 from billing_center.services import contracts as contract_service
 from billing_center.services.actors import Actor
+from billing_center.states.rows import blank
 from billing_center.states.session import SessionState, signed_in
 
 
@@ -82,25 +83,43 @@ class ContractsState(SessionState):
         self.loaded = True
 
 
+@dataclasses.dataclass
+class ContractView:
+    """A contract as its page shows it (:func:`contract_view`)."""
+
+    status: str
+    status_color: str
+    start: str
+    end: str
+    term: str
+    total: str
+    subscription_terms: str
+    billing_address: str
+    shipping_address: str
+    frequency: str
+    payment_terms: str
+    po_number: str
+    recipients: str
+    payment_method: str
+    orders: list[OrderRow]
+
+
+def contract_view(c: contract_service.ContractDetail, loc: str) -> ContractView:
+    return ContractView(
+        status=status_label(c.status), status_color=status_color(c.status), start=format_day(c.start_date, loc),
+        end=format_day(c.end_date, loc), term=term_text(c.term_months), total=format_money(c.total, loc),
+        subscription_terms=c.subscription_terms or "—", billing_address=c.billing_address or "—",
+        shipping_address=c.shipping_address or "—", frequency=frequency_label(c.billing_frequency),
+        payment_terms=payment_terms_label(c.payment_terms), po_number=c.po_number or "—",
+        recipients=", ".join(c.invoice_recipients) or "—", payment_method=c.payment_method,
+        orders=[order_row(o, loc) for o in c.orders])
+
+
 class ContractDetailState(SessionState):
     contract_number: str = ""
     found: bool = False
-    status: str = ""
-    status_color: str = "gray"
-    start: str = ""
-    end: str = ""
-    term: str = ""
-    total: str = ""
-    subscription_terms: str = ""
-    billing_address: str = ""
-    shipping_address: str = ""
-    frequency: str = ""
-    payment_terms: str = ""
-    po_number: str = ""
-    recipients: str = ""
-    payment_method: str = ""
-    orders: list[OrderRow] = []
     loaded: bool = False
+    detail: ContractView = blank(ContractView, status_color="gray")
 
     @rx.event
     @signed_in(page=True)
@@ -110,22 +129,8 @@ class ContractDetailState(SessionState):
         try:
             c = contract_service.get_contract(session=db, actor=actor, number=self.contract_number)
         except (NotFound, Forbidden):
-            self.found, self.orders, self.loaded = False, [], True
+            self.found, self.detail, self.loaded = False, blank(ContractView, status_color="gray"), True
             return
-        loc = actor.locale
         self.found = True
-        self.status = status_label(c.status)
-        self.status_color = status_color(c.status)
-        self.start, self.end = format_day(c.start_date, loc), format_day(c.end_date, loc)
-        self.term = term_text(c.term_months)
-        self.total = format_money(c.total, loc)
-        self.subscription_terms = c.subscription_terms or "—"
-        self.billing_address = c.billing_address or "—"
-        self.shipping_address = c.shipping_address or "—"
-        self.frequency = frequency_label(c.billing_frequency)
-        self.payment_terms = payment_terms_label(c.payment_terms)
-        self.po_number = c.po_number or "—"
-        self.recipients = ", ".join(c.invoice_recipients) or "—"
-        self.payment_method = c.payment_method
-        self.orders = [order_row(o, loc) for o in c.orders]
+        self.detail = contract_view(c, actor.locale)
         self.loaded = True

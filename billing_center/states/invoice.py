@@ -19,7 +19,8 @@ from billing_center.services import credit_notes as credit_service
 from billing_center.services import transactions as tx
 from billing_center.services.actors import Actor
 from billing_center.states.contracts import last_segment
-from billing_center.states.session import SessionState, signed_in
+from billing_center.states.rows import blank
+from billing_center.states.session import FieldErrors, SessionState, field_setter, signed_in
 
 
 @dataclasses.dataclass
@@ -60,43 +61,76 @@ class HistoryRow:
     current: bool
 
 
-class InvoiceState(SessionState):
+@dataclasses.dataclass
+class InvoiceView:
+    """The invoice as its page shows it (:func:`invoice_view`)."""
+
+    status: str
+    status_color: str
+    period: str
+    order_number: str
+    contract_number: str
+    issue: str
+    due: str
+    payment_method: str
+    previous_balance: str
+    subtotal: str
+    tax: str
+    total: str
+    credited: str
+    has_credit: bool
+    balance: str
+    reverse_charge: bool
+    pdf: str
+    ubl: str  # the Peppol BIS UBL (issue 12)
+    lines: list[LineRow]
+    credit_notes: list[CreditNoteRow]
+    history: list[HistoryRow]
+    can_credit: bool
+
+
+def invoice_view(d: tx.InvoiceDetail, actor: Actor) -> InvoiceView:
+    loc = actor.locale
+    return InvoiceView(
+        status=status_label(d.status), status_color=status_color(d.status),
+        period=format_period(d.period_start, d.period_end, loc), order_number=d.order_number or "—",
+        contract_number=d.contract_number, issue=format_day(d.issue_date, loc), due=format_day(d.due_date, loc),
+        payment_method=d.payment_method, previous_balance=format_money(d.previous_balance, loc),
+        subtotal=format_money(d.subtotal, loc), tax=format_money(d.tax, loc), total=format_money(d.total, loc),
+        credited=format_money(-d.credited, loc), has_credit=d.credited.amount_minor != 0,
+        balance=format_money(d.balance, loc), reverse_charge=d.reverse_charge,
+        pdf=f"/api/invoices/{d.number}.pdf", ubl=f"/api/invoices/{d.number}.xml",
+        lines=[LineRow(id=str(ln.id), product=ln.product, description=ln.description, quantity=str(ln.quantity),
+                       unit=format_money(ln.unit_price, loc), amount=format_money(ln.amount, loc),
+                       vat=rate_text(ln.tax_rate_bp, loc), creditable=str(ln.creditable_quantity))
+               for ln in d.lines],
+        credit_notes=[CreditNoteRow(number=n.number, date=format_day(n.issue_date, loc), reason=n.reason,
+                                    total=format_money(-n.total, loc), pdf=f"/api/credit-notes/{n.number}.pdf",
+                                    ubl=f"/api/credit-notes/{n.number}.xml")
+                      for n in d.credit_notes],
+        history=[HistoryRow(number=h.number, href=f"/invoices/{h.number}", period=format_period(*h.period, loc),
+                            issue=format_day(h.issue_date, loc), status=status_label(h.status),
+                            color=status_color(h.status), total=format_money(h.total, loc),
+                            current=h.number == d.number)
+                 for h in d.history],
+        can_credit=actor.is_billing_admin and d.status != "void" and d.credited < d.total)
+
+
+class InvoiceState(FieldErrors, SessionState):
     invoice_number: str = ""
     found: bool = False
-    status: str = ""
-    status_color: str = "gray"
-    period: str = ""
-    order_number: str = ""
-    contract_number: str = ""
-    issue: str = ""
-    due: str = ""
-    payment_method: str = ""
-    previous_balance: str = ""
-    subtotal: str = ""
-    tax: str = ""
-    total: str = ""
-    credited: str = ""
-    has_credit: bool = False
-    balance: str = ""
-    reverse_charge: bool = False
-    pdf: str = ""
-    ubl: str = ""  # the Peppol BIS UBL (issue 12)
-    lines: list[LineRow] = []
-    credit_notes: list[CreditNoteRow] = []
-    history: list[HistoryRow] = []
-    can_credit: bool = False
     loaded: bool = False
+    detail: InvoiceView = blank(InvoiceView, status_color="gray")
 
     # credit note form
     cn_open: bool = False
     cn_full: bool = True
     cn_quantities: dict[str, str] = {}
     cn_reason: str = ""
-    cn_reason_error: str = ""
-    cn_quantity_error: str = ""
     cn_preview: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"reason": "cn_reason_error", "*": "cn_quantity_error"}
+    # ``errors`` keys: reason and quantity (the credit note form's reason, its quantities and any other refusal)
+    field_errors: ClassVar[dict[str, str]] = {"reason": "reason", "*": "quantity"}
 
     @rx.event
     @signed_in(page=True)
@@ -109,45 +143,10 @@ class InvoiceState(SessionState):
         try:
             d = tx.get_invoice(session=db, actor=actor, number=self.invoice_number)
         except (NotFound, Forbidden):
-            self.found, self.lines, self.credit_notes, self.history, self.loaded = False, [], [], [], True
+            self.found, self.detail, self.loaded = False, blank(InvoiceView, status_color="gray"), True
             return
-        loc = actor.locale
         self.found = True
-        self.status = status_label(d.status)
-        self.status_color = status_color(d.status)
-        self.period = format_period(d.period_start, d.period_end, loc)
-        self.order_number = d.order_number or "—"
-        self.contract_number = d.contract_number
-        self.issue, self.due = format_day(d.issue_date, loc), format_day(d.due_date, loc)
-        self.payment_method = d.payment_method
-        self.previous_balance = format_money(d.previous_balance, loc)
-        self.subtotal, self.tax, self.total = (format_money(d.subtotal, loc), format_money(d.tax, loc),
-                                               format_money(d.total, loc))
-        self.credited = format_money(-d.credited, loc)
-        self.has_credit = d.credited.amount_minor != 0
-        self.balance = format_money(d.balance, loc)
-        self.reverse_charge = d.reverse_charge
-        self.pdf = f"/api/invoices/{d.number}.pdf"
-        self.ubl = f"/api/invoices/{d.number}.xml"
-        self.lines = [
-            LineRow(id=str(ln.id), product=ln.product, description=ln.description, quantity=str(ln.quantity),
-                    unit=format_money(ln.unit_price, loc), amount=format_money(ln.amount, loc),
-                    vat=rate_text(ln.tax_rate_bp, loc), creditable=str(ln.creditable_quantity))
-            for ln in d.lines
-        ]
-        self.credit_notes = [
-            CreditNoteRow(number=n.number, date=format_day(n.issue_date, loc), reason=n.reason,
-                          total=format_money(-n.total, loc), pdf=f"/api/credit-notes/{n.number}.pdf",
-                          ubl=f"/api/credit-notes/{n.number}.xml")
-            for n in d.credit_notes
-        ]
-        self.history = [
-            HistoryRow(number=h.number, href=f"/invoices/{h.number}", period=format_period(*h.period, loc),
-                       issue=format_day(h.issue_date, loc), status=status_label(h.status),
-                       color=status_color(h.status), total=format_money(h.total, loc), current=h.number == d.number)
-            for h in d.history
-        ]
-        self.can_credit = actor.is_billing_admin and d.status != "void" and d.credited < d.total
+        self.detail = invoice_view(d, actor)
         self.loaded = True
 
     # --- credit note form ---------------------------------------------------------------------
@@ -156,9 +155,9 @@ class InvoiceState(SessionState):
     def open_credit_form(self, actor: Actor, db: Session):
         self.cn_open = True
         self.cn_full = True
-        self.cn_quantities = {ln.id: ln.creditable for ln in self.lines}
+        self.cn_quantities = {ln.id: ln.creditable for ln in self.detail.lines}
         self.cn_reason = ""
-        self.cn_reason_error = self.cn_quantity_error = ""
+        self._clear_errors("reason", "quantity")
         self._preview(actor, db)
 
     @rx.event
@@ -178,10 +177,7 @@ class InvoiceState(SessionState):
         self.cn_quantities = {**self.cn_quantities, line_id: value}
         self._preview(actor, db)
 
-    @rx.event
-    @signed_in
-    def set_cn_reason(self, value: str):
-        self.cn_reason = value
+    set_cn_reason = field_setter("cn_reason")
 
     def _request(self) -> list[credit_service.CreditLine]:
         if self.cn_full:
@@ -198,7 +194,8 @@ class InvoiceState(SessionState):
 
     def _preview(self, actor: Actor, db: Session) -> None:
         """The total of the credit note as the form stands (a refused quantity shows at the quantities)."""
-        self.cn_quantity_error = self.cn_preview = ""
+        self.cn_preview = ""
+        self._clear_errors("quantity")
         preview = credit_service.preview_credit_note(session=db, actor=actor, invoice_number=self.invoice_number,
                                                      lines=self._request(), full=self.cn_full)
         self.cn_preview = format_money(preview.total, actor.locale)
@@ -210,7 +207,7 @@ class InvoiceState(SessionState):
             # A second click queued behind the first (Reflex runs one event of a tab at a time): the
             # first issued the note and closed the form, so this one has nothing to issue.
             return
-        self.cn_reason_error = self.cn_quantity_error = ""
+        self._clear_errors("reason", "quantity")
         note = credit_service.issue_credit_note(session=db, actor=actor, invoice_number=self.invoice_number,
                                                 reason=self.cn_reason, lines=self._request(), full=self.cn_full)
         amount = format_money(Money(int(note.total_minor), note.currency), actor.locale)

@@ -24,7 +24,7 @@ from billing_center.labels import status_label
 from billing_center.services import contracts as contract_service
 from billing_center.services import transactions as tx
 from billing_center.services.actors import Actor
-from billing_center.states.session import SessionState, signed_in
+from billing_center.states.session import FieldErrors, SessionState, field_setter, signed_in
 
 ALL = "all"
 
@@ -58,7 +58,7 @@ def invoice_row(row: tx.InvoiceRow, locale: str) -> InvoiceRow:
     )
 
 
-class TransactionsState(SessionState):
+class TransactionsState(FieldErrors, SessionState):
     period: str = "3m"
     date_from: str = ""
     date_to: str = ""
@@ -76,9 +76,6 @@ class TransactionsState(SessionState):
     _next: str = ""
     selected: list[str] = []
 
-    from_error: str = ""
-    to_error: str = ""
-    filter_error: str = ""
     csv_href: str = "/api/invoices/export.csv"
     loaded: bool = False
 
@@ -87,10 +84,10 @@ class TransactionsState(SessionState):
     zip_done: int = 0
     zip_total: int = 0
 
-    # A filter refused in the URL or the fields shows at its field; a refused ZIP is a toast.
-    field_errors: ClassVar[dict[str, str]] = {"from": "from_error", "to": "to_error", "period": "filter_error",
-                                              "status": "filter_error", "sort": "filter_error",
-                                              "cursor": "filter_error"}
+    # A filter refused in the URL or the fields shows at its field (``errors`` keys: from, to and filter, the
+    # others); a refused ZIP is a toast.
+    field_errors: ClassVar[dict[str, str]] = {"from": "from", "to": "to", "period": "filter", "status": "filter",
+                                              "sort": "filter", "cursor": "filter"}
 
     # --- loading -------------------------------------------------------------------------------
     def _filter_from_fields(self) -> tx.InvoiceFilter:
@@ -126,7 +123,7 @@ class TransactionsState(SessionState):
     @rx.event
     @signed_in(page=True, read_only=True)
     def load(self, actor: Actor, db: Session):
-        self.from_error = self.to_error = self.filter_error = ""
+        self._clear_errors("from", "to", "filter")
         try:
             flt = tx.parse_filter(dict(self.router.url.query_parameters))
         except ValidationFailed as exc:
@@ -135,7 +132,8 @@ class TransactionsState(SessionState):
         try:
             self.contract_options = [c.number for c in contract_service.list_contracts(session=db, actor=actor)]
         except Forbidden as exc:
-            self.filter_error, self.rows, self.count, self.loaded = translate_error(exc), [], 0, True
+            self.rows, self.count, self.loaded = [], 0, True
+            self._show_error("filter", translate_error(exc))
             return
         self._show_filter(flt, actor.locale)
         self._cursors, self.page_no, self.selected = [""], 1, []
@@ -145,7 +143,8 @@ class TransactionsState(SessionState):
     @rx.event
     def leave(self):
         """The page is left: its filters back to their defaults for the tab's next visit (see _reset_vars)."""
-        self._reset_vars("period", "status", "contract", "sort", "date_from", "date_to", "from_error", "to_error")
+        self._reset_vars("period", "status", "contract", "sort", "date_from", "date_to")
+        self._clear_errors("from", "to")
 
     def _go(self, flt: tx.InvoiceFilter):
         return rx.redirect("/transactions?" + urlencode(flt.query()))
@@ -157,22 +156,13 @@ class TransactionsState(SessionState):
         if value not in tx.PERIODS:
             return
         self.period = value
-        self.from_error = self.to_error = ""
+        self._clear_errors("from", "to")
         if value == "custom":
             return  # the date fields appear; Apply navigates
         return self._apply()
 
-    @rx.event
-    @signed_in
-    def set_date_from(self, value: str):
-        self.date_from = value
-        self.from_error = ""
-
-    @rx.event
-    @signed_in
-    def set_date_to(self, value: str):
-        self.date_to = value
-        self.to_error = ""
+    set_date_from = field_setter("date_from", clears=("from",))
+    set_date_to = field_setter("date_to", clears=("to",))
 
     @rx.event
     @signed_in
@@ -198,7 +188,7 @@ class TransactionsState(SessionState):
         return self._apply()
 
     def _apply(self):
-        self.from_error = self.to_error = self.filter_error = ""
+        self._clear_errors("from", "to", "filter")
         try:
             flt = self._filter_from_fields()
         except ValidationFailed as exc:

@@ -15,7 +15,7 @@ from billing_center.labels import card_label, card_short_label
 from billing_center.payments import get_gateway
 from billing_center.services import wallet
 from billing_center.services.actors import Actor
-from billing_center.states.session import SessionState, signed_in
+from billing_center.states.session import FieldErrors, SessionState, field_setter, signed_in
 
 
 @dataclasses.dataclass
@@ -49,7 +49,7 @@ def card_row(card: wallet.CardView) -> CardRow:
     )
 
 
-class WalletState(SessionState):
+class WalletState(FieldErrors, SessionState):
     cards: list[CardRow] = []
     processor_url: str = ""
     page_error: str = ""
@@ -60,8 +60,6 @@ class WalletState(SessionState):
     holder_name: str = ""
     address: str = ""
     make_default: bool = False
-    card_error: str = ""
-    holder_error: str = ""
     saving: bool = False
     # edit dialog
     edit_open: bool = False
@@ -70,11 +68,10 @@ class WalletState(SessionState):
     edit_expiry: str = ""
     edit_name: str = ""
     edit_address: str = ""
-    expiry_error: str = ""
-    edit_name_error: str = ""
-    action_error: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"*": "action_error"}
+    # ``errors`` keys: card and holder (the add / replace dialog), expiry and edit_name (the edit dialog),
+    # action (the table's buttons)
+    field_errors: ClassVar[dict[str, str]] = {"*": "action"}
 
     def _refresh(self, actor: Actor, db: Session) -> None:
         self.cards = [card_row(c) for c in wallet.list_cards(session=db, actor=actor)]
@@ -86,7 +83,8 @@ class WalletState(SessionState):
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
         self.processor_url = get_gateway().browser_url()
-        self.page_error = self.action_error = ""
+        self.page_error = ""
+        self._clear_errors("action")
         try:
             self._refresh(actor, db)
         except Forbidden:
@@ -98,7 +96,7 @@ class WalletState(SessionState):
         self.holder_name = self.person_name if not self.replace_id else ""
         self.address = ""
         self.make_default = False
-        self.card_error = self.holder_error = ""
+        self._clear_errors("card", "holder")
         self.saving = False
 
     @rx.event
@@ -120,34 +118,19 @@ class WalletState(SessionState):
         self.address = row.address
         self.add_open = True
 
-    @rx.event
-    @signed_in
-    def set_add_open(self, value: bool):
-        self.add_open = value
+    set_add_open = field_setter("add_open", bool)
+    set_holder_name = field_setter("holder_name")
+    set_address = field_setter("address")
+    set_make_default = field_setter("make_default", bool)
 
     @rx.event
-    @signed_in
-    def set_holder_name(self, value: str):
-        self.holder_name = value
-
-    @rx.event
-    @signed_in
-    def set_address(self, value: str):
-        self.address = value
-
-    @rx.event
-    @signed_in
-    def set_make_default(self, value: bool):
-        self.make_default = value
-
-    @rx.event
-    @signed_in(errors={"holder_name": "holder_error", "*": "card_error"})
+    @signed_in(errors={"holder_name": "holder", "*": "card"})
     def card_ready(self, actor: Actor, db: Session, card: dict):
         """The hosted fields answered: a token (and brand, last 4, expiry) or an error."""
-        self.card_error = self.holder_error = ""
+        self._clear_errors("card", "holder")
         if not isinstance(card, dict) or card.get("error") or not card.get("token"):
-            self.card_error = str((card or {}).get("error") or _("Enter the card details.")) \
-                if isinstance(card, dict) else _("Enter the card details.")
+            self._show_error("card", str((card or {}).get("error") or _("Enter the card details."))
+                             if isinstance(card, dict) else _("Enter the card details."))
             return
         token = card_result_fields(card)["token"]
         if self.replace_id:
@@ -172,33 +155,18 @@ class WalletState(SessionState):
         self.edit_id, self.edit_label = card_id, row.short
         self.edit_expiry, self.edit_name = row.expiry, (row.holder if row.holder != "—" else "")
         self.edit_address = row.address
-        self.expiry_error = self.edit_name_error = ""
+        self._clear_errors("expiry", "edit_name")
         self.edit_open = True
 
-    @rx.event
-    @signed_in
-    def set_edit_open(self, value: bool):
-        self.edit_open = value
+    set_edit_open = field_setter("edit_open", bool)
+    set_edit_expiry = field_setter("edit_expiry")
+    set_edit_name = field_setter("edit_name")
+    set_edit_address = field_setter("edit_address")
 
     @rx.event
-    @signed_in
-    def set_edit_expiry(self, value: str):
-        self.edit_expiry = value
-
-    @rx.event
-    @signed_in
-    def set_edit_name(self, value: str):
-        self.edit_name = value
-
-    @rx.event
-    @signed_in
-    def set_edit_address(self, value: str):
-        self.edit_address = value
-
-    @rx.event
-    @signed_in(errors={"expiry": "expiry_error", "*": "edit_name_error"})
+    @signed_in(errors={"expiry": "expiry", "*": "edit_name"})
     def save_edit(self, actor: Actor, db: Session):
-        self.expiry_error = self.edit_name_error = ""
+        self._clear_errors("expiry", "edit_name")
         wallet.update_card(session=db, actor=actor, card_id=int(self.edit_id), expiry=self.edit_expiry,
                            holder_name=self.edit_name, address=self.edit_address)
         self.edit_open = False
@@ -209,7 +177,7 @@ class WalletState(SessionState):
     @rx.event
     @signed_in
     def set_default(self, actor: Actor, db: Session, card_id: str):
-        self.action_error = ""
+        self._clear_errors("action")
         card = wallet.set_default(session=db, actor=actor, card_id=int(card_id))
         self._refresh(actor, db)
         return rx.toast.success(_("{card} is now the default for future purchases. Active contracts keep their own "
@@ -218,7 +186,7 @@ class WalletState(SessionState):
     @rx.event
     @signed_in
     def delete(self, actor: Actor, db: Session, card_id: str):
-        self.action_error = ""
+        self._clear_errors("action")
         row = self._row(card_id)
         wallet.delete_card(session=db, actor=actor, card_id=int(card_id))
         self._refresh(actor, db)
