@@ -1,6 +1,7 @@
 """indexes for usage ingestion (issue 10): a batch's people found by (organisation, e-mail) from the
 index alone; the events' (organisation, time) index and the (month, person) pairs' organisation index, which
-no query reads, no longer paid on every insert
+no query reads, no longer paid on every insert; on SQLite the pairs table keeps its rows in its primary key
+(WITHOUT ROWID)
 
 Revision ID: 17_usage_ingestion_indexes
 Revises: 11_person_language
@@ -21,9 +22,15 @@ def upgrade() -> None:
         batch_op.drop_index("ix_usage_org_time")
     with op.batch_alter_table("usage_month", schema=None) as batch_op:
         batch_op.drop_index("ix_usage_month_organisation_id")
+    if op.get_bind().dialect.name == "sqlite":  # the table is copied into its new form
+        with op.batch_alter_table("usage_month", recreate="always", table_kwargs={"sqlite_with_rowid": False}):
+            pass
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        with op.batch_alter_table("usage_month", recreate="always", table_kwargs={"sqlite_with_rowid": True}):
+            pass
     with op.batch_alter_table("usage_month", schema=None) as batch_op:
         batch_op.create_index("ix_usage_month_organisation_id", ["organisation_id"], unique=False)
     with op.batch_alter_table("usageevent", schema=None) as batch_op:
