@@ -275,7 +275,11 @@ def store_events(*, session: Session, organisation_id: int, subscription_id: int
     (``RETURNING``) add their pairs, so a re-sent id (even with other content) counts nothing. The values
     are what SQLAlchemy itself would store, without its per-row processing, which cost more than the
     database's own work: on SQLite, multi-row statements of 1,000 rows; on PostgreSQL, one ``COPY`` into
-    a temporary table and one statement that inserts the events and their new pairs from it."""
+    a temporary table and one statement that inserts the events and their new pairs from it.
+
+    On PostgreSQL, where batches are stored side by side, rows go in key order (event ids, then (month,
+    person)): two batches that share pairs (or re-send the same ids) wait for each other instead of
+    deadlocking. SQLite stores one batch at a time (its write lock)."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return _store_events_postgres(connection, organisation_id, subscription_id, events)
@@ -321,11 +325,11 @@ def _store_events_postgres(connection, organisation_id: int, subscription_id: in
         cursor.copy_expert(f"COPY {_PG_BATCH} FROM STDIN", io.StringIO(text))
         cursor.execute(
             f"WITH new AS (INSERT INTO {UsageEvent.__tablename__} ({', '.join(_EVENT_COLUMNS)}) "
-            f"SELECT %(org)s, %(sub)s, event_id, person_id, kind, occurred_at FROM {_PG_BATCH} "
+            f"SELECT %(org)s, %(sub)s, event_id, person_id, kind, occurred_at FROM {_PG_BATCH} ORDER BY event_id "
             "ON CONFLICT (organisation_id, event_id) DO NOTHING RETURNING event_id), "
             f"pairs AS (INSERT INTO {UsageMonth.__tablename__} ({', '.join(_MONTH_COLUMNS)}) "
             f"SELECT DISTINCT %(sub)s, b.month, b.person_id, %(org)s FROM {_PG_BATCH} b JOIN new USING (event_id) "
-            "ON CONFLICT DO NOTHING) SELECT count(*) FROM new",
+            "ORDER BY 2, 3 ON CONFLICT DO NOTHING) SELECT count(*) FROM new",
             {"org": organisation_id, "sub": subscription_id})
         return cursor.fetchone()[0]
     finally:
