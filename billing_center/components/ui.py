@@ -128,6 +128,30 @@ def confirm_dialog(
     )
 
 
+def form_dialog(title, description, *fields: rx.Component, actions: list[rx.Component], open: rx.Var,
+                on_open_change, max_width: str, cancel: str = "Cancel", muted: bool = True) -> rx.Component:
+    """A dialog of fields the state opens (``open``, ``on_open_change`` its setter): the title, what it does
+    (``muted``: in gray), the fields, then ``cancel`` (an ``N_`` msgid; it closes the dialog) and the
+    ``actions``, right-aligned."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.dialog.description(description, size="2", **({"color_scheme": "gray"} if muted else {})),
+            rx.vstack(
+                *fields,
+                rx.hstack(rx.dialog.close(rx.button(tr(cancel), variant="soft", color_scheme="gray")), *actions,
+                          justify="end", spacing="3", width="100%"),
+                spacing="3",
+                width="100%",
+                padding_top="12px",
+            ),
+            max_width=max_width,
+        ),
+        open=open,
+        on_open_change=on_open_change,
+    )
+
+
 def field_error(message: rx.Var) -> rx.Component:
     return rx.cond(message != "", rx.text(message, color_scheme="red", size="1", role="alert"))
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import labelled_input, public_card, public_heading, submit_button, submit_form
+from billing_center.components.forms import (
+    error_of,
+    labelled_input,
+    public_card,
+    public_heading,
+    submit_button,
+    submit_form,
+)
 from billing_center.components.i18n import t
 from billing_center.components.ui import error_notice
 from billing_center.i18n import N_
@@ -15,8 +22,8 @@ def _form() -> rx.Component:
     proof = AccessState.step == "proof"
     return submit_form(
         rx.vstack(
-            labelled_input(N_("Work e-mail"), "email", AccessState.email_error, kind="email", autocomplete="email",
-                           default_value=AccessState.email, required=True,
+            labelled_input(N_("Work e-mail"), "email", error_of(AccessState, "email"), kind="email",
+                           autocomplete="email", default_value=AccessState.email, required=True,
                            placeholder=t("name@company.com")),
             rx.cond(
                 proof,
@@ -26,10 +33,10 @@ def _form() -> rx.Component:
                         "order or an invoice and its subtotal or total, as printed on the document."),
                         icon="info", color_scheme="blue", width="100%",
                     ),
-                    labelled_input(N_("Order or invoice number"), "reference", AccessState.reference_error,
+                    labelled_input(N_("Order or invoice number"), "reference", error_of(AccessState, "reference"),
                                    placeholder=t("FL123133-2 or INV1238")),
-                    labelled_input(N_("Subtotal or total"), "amount", AccessState.amount_error, input_mode="decimal",
-                                   placeholder="6000.00",
+                    labelled_input(N_("Subtotal or total"), "amount", error_of(AccessState, "amount"),
+                                   input_mode="decimal", placeholder="6000.00",
                                    hint=N_("As printed on the order or invoice, for example 6000.00.")),
                     spacing="4",
                     width="100%",
@@ -74,7 +81,7 @@ def access_page() -> rx.Component:
     answered = (AccessState.step == "sent") | (AccessState.step == "has_access")
     return public_card(
         public_heading(N_("Access billing")),
-        error_notice(AccessState.error),
+        error_notice(error_of(AccessState, "form")),
         # Leaving the page (a link, the browser's back) starts the next visit of this tab afresh: it
         # would otherwise show the last visit's step until its load ran, and take what is typed there.
         # The form stays mounted on every step, hidden while an answer shows: a document load of this

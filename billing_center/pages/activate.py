@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import labelled_input, public_card, public_heading, submit_button, submit_form
+from billing_center.components.forms import (
+    error_of,
+    labelled_input,
+    public_card,
+    public_heading,
+    submit_button,
+    submit_form,
+)
 from billing_center.components.i18n import t
 from billing_center.components.ui import error_notice
 from billing_center.i18n import N_
@@ -26,13 +33,13 @@ def _sign_up() -> rx.Component:
                 rx.el.input(type="email", name="username", value=ActivateState.link_email, read_only=True,
                             auto_complete="username", hidden=True),
                 rx.cond(ActivateState.needs_name,
-                        labelled_input(N_("Full name"), "full_name", ActivateState.full_name_error,
+                        labelled_input(N_("Full name"), "full_name", error_of(ActivateState, "full_name"),
                                        autocomplete="name", required=True)),
-                labelled_input(N_("New password"), "password", ActivateState.password_error, kind="password",
+                labelled_input(N_("New password"), "password", error_of(ActivateState, "password"), kind="password",
                                autocomplete="new-password",
                                hint=t(N_("At least {count} characters.")).replace("{count}", str(MIN_PASSWORD)),
                                required=True),
-                labelled_input(N_("Repeat the password"), "password_again", ActivateState.password_again_error,
+                labelled_input(N_("Repeat the password"), "password_again", error_of(ActivateState, "password_again"),
                                kind="password", autocomplete="new-password", required=True),
                 submit_button(t("Create account"), size="3", width="100%"),
                 spacing="4", width="100%",
@@ -56,7 +63,7 @@ def _sign_in() -> rx.Component:
                 ),
                 rx.el.input(type="email", name="username", value=ActivateState.link_email, read_only=True,
                             auto_complete="username", hidden=True),
-                labelled_input(N_("Password"), "password", ActivateState.password_error, kind="password",
+                labelled_input(N_("Password"), "password", error_of(ActivateState, "password"), kind="password",
                                autocomplete="current-password", required=True),
                 submit_button(t("Sign in"), size="3", width="100%"),
                 spacing="4", width="100%",
@@ -96,7 +103,8 @@ def _other_person() -> rx.Component:
 def _invalid() -> rx.Component:
     return rx.vstack(
         public_heading(N_("Link not valid")),
-        rx.callout(ActivateState.error, icon="circle-alert", color_scheme="red", role="alert", width="100%"),
+        rx.callout(error_of(ActivateState, "form"), icon="circle-alert", color_scheme="red", role="alert",
+                   width="100%"),
         rx.link(rx.button(t("Ask for a new link"), size="3", width="100%"), href="/access", width="100%"),
         spacing="4", width="100%",
     )
@@ -104,7 +112,7 @@ def _invalid() -> rx.Component:
 
 def activate_page() -> rx.Component:
     return public_card(
-        rx.cond(ActivateState.step != "invalid", error_notice(ActivateState.error)),
+        rx.cond(ActivateState.step != "invalid", error_notice(error_of(ActivateState, "form"))),
         rx.match(
             ActivateState.step,
             ("invalid", _invalid()),

@@ -10,7 +10,14 @@ from billing_center.components.form_fields import labelled
 from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import confirm_dialog, data_table, error_notice, locked_notice, status_badge
+from billing_center.components.ui import (
+    confirm_dialog,
+    data_table,
+    error_notice,
+    form_dialog,
+    locked_notice,
+    status_badge,
+)
 from billing_center.i18n import N_
 from billing_center.states.wallet import WalletState
 
@@ -18,77 +25,47 @@ S = WalletState
 
 
 def _card_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.replace_id != "", t("Replace ") + S.replace_label,
-                                    t("Add payment method"))),
-            rx.dialog.description(
-                rx.cond(S.replace_id != "",
-                        t("The new card takes over everything the old card pays; the old card is removed."),
-                        t("The card is checked with the payment processor before it is added.")),
-                size="2", color_scheme="gray",
-            ),
-            rx.vstack(
-                card_fields(S.processor_url),
-                error_notice(error_of(S, "card")),
-                labelled(N_("Cardholder name"),
-                          rx.input(id="holder-name", value=S.holder_name,
-                                   on_change=S.set_holder_name, auto_complete="cc-name", width="100%"),
-                          error_of(S, "holder")),
-                labelled(N_("Billing address"),
-                          rx.input(id="card-address", value=S.address, on_change=S.set_address,
-                                   placeholder=t("Street, postal code, city, country"), width="100%")),
-                rx.cond(
-                    S.replace_id == "",
-                    rx.checkbox(t("Use as default for future purchases"), checked=S.make_default,
-                                on_change=S.set_make_default),
-                ),
-                rx.hstack(
-                    rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
-                    rx.button(rx.cond(S.replace_id != "", t("Replace card"), t("Save card")),
-                              on_click=tokenise_card(S.card_ready)),
-                    justify="end", spacing="3", width="100%",
-                ),
-                spacing="3",
-                width="100%",
-                padding_top="12px",
-            ),
-            max_width="520px",
-        ),
+    replacing = S.replace_id != ""
+    return form_dialog(
+        rx.cond(replacing, t("Replace ") + S.replace_label, t("Add payment method")),
+        rx.cond(replacing, t("The new card takes over everything the old card pays; the old card is removed."),
+                t("The card is checked with the payment processor before it is added.")),
+        card_fields(S.processor_url),
+        error_notice(error_of(S, "card")),
+        labelled(N_("Cardholder name"),
+                 rx.input(id="holder-name", value=S.holder_name, on_change=S.set_holder_name, auto_complete="cc-name",
+                          width="100%"),
+                 error_of(S, "holder")),
+        labelled(N_("Billing address"),
+                 rx.input(id="card-address", value=S.address, on_change=S.set_address,
+                          placeholder=t("Street, postal code, city, country"), width="100%")),
+        rx.cond(~replacing, rx.checkbox(t("Use as default for future purchases"), checked=S.make_default,
+                                        on_change=S.set_make_default)),
+        actions=[rx.button(rx.cond(replacing, t("Replace card"), t("Save card")),
+                           on_click=tokenise_card(S.card_ready))],
         open=S.add_open,
         on_open_change=S.set_add_open,
+        max_width="520px",
     )
 
 
 def _edit_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(t("Edit ") + S.edit_label),
-            rx.dialog.description(t("Change the expiry date, the cardholder or the billing address. "
-                                  "For another card number, replace the card."), size="2", color_scheme="gray"),
-            rx.vstack(
-                labelled(N_("Expiry date (MM/YY)"),
-                          rx.input(id="edit-expiry", value=S.edit_expiry,
-                                   on_change=S.set_edit_expiry, width="100%"),
-                          error_of(S, "expiry")),
-                labelled(N_("Cardholder name"),
-                          rx.input(id="edit-name", value=S.edit_name, on_change=S.set_edit_name,
-                                   width="100%"),
-                          error_of(S, "edit_name")),
-                labelled(N_("Billing address"),
-                          rx.input(id="edit-address", value=S.edit_address,
-                                   on_change=S.set_edit_address, width="100%")),
-                rx.hstack(
-                    rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
-                    rx.button(t("Save changes"), on_click=S.save_edit),
-                    justify="end", spacing="3", width="100%",
-                ),
-                spacing="3", width="100%", padding_top="12px",
-            ),
-            max_width="460px",
-        ),
+    return form_dialog(
+        t("Edit ") + S.edit_label,
+        t("Change the expiry date, the cardholder or the billing address. For another card number, replace the "
+          "card."),
+        labelled(N_("Expiry date (MM/YY)"),
+                 rx.input(id="edit-expiry", value=S.edit_expiry, on_change=S.set_edit_expiry, width="100%"),
+                 error_of(S, "expiry")),
+        labelled(N_("Cardholder name"),
+                 rx.input(id="edit-name", value=S.edit_name, on_change=S.set_edit_name, width="100%"),
+                 error_of(S, "edit_name")),
+        labelled(N_("Billing address"),
+                 rx.input(id="edit-address", value=S.edit_address, on_change=S.set_edit_address, width="100%")),
+        actions=[rx.button(t("Save changes"), on_click=S.save_edit)],
         open=S.edit_open,
         on_open_change=S.set_edit_open,
+        max_width="460px",
     )
 
 

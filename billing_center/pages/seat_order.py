@@ -11,7 +11,7 @@ from billing_center.components.form_fields import SELECT_STYLE, labelled, option
 from billing_center.components.forms import submit_button, submit_form
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import data_table, error_notice, locked_notice, pager, status_badge
+from billing_center.components.ui import data_table, error_notice, form_dialog, locked_notice, pager, status_badge
 from billing_center.i18n import N_
 from billing_center.states.order_history import PAGE as PAGE_SIZE
 from billing_center.states.order_history import OrderHistoryState
@@ -164,25 +164,17 @@ def _history_row(row: rx.Var) -> rx.Component:
 
 
 def _edit_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(t("Change the card of order ") + OrderHistoryState.edit_order),
-            rx.dialog.description(t("The next renewal of this order is charged to the card you choose."), size="2",
-                                  color_scheme="gray"),
-            rx.vstack(
-                labelled(N_("Card"),
-                         option_select("order-card", OrderHistoryState.wallet_cards, value=OrderHistoryState.edit_card,
-                                       on_change=OrderHistoryState.set_edit_card, first=("Choose a card…", "")),
-                         OrderHistoryState.edit_error),
-                rx.hstack(rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
-                          rx.button(t("Save"), on_click=OrderHistoryState.save_edit), justify="end", spacing="3",
-                          width="100%"),
-                spacing="3", width="100%", padding_top="12px",
-            ),
-            max_width="460px",
-        ),
+    return form_dialog(
+        t("Change the card of order ") + OrderHistoryState.edit_order,
+        t("The next renewal of this order is charged to the card you choose."),
+        labelled(N_("Card"),
+                 option_select("order-card", OrderHistoryState.wallet_cards, value=OrderHistoryState.edit_card,
+                               on_change=OrderHistoryState.set_edit_card, first=("Choose a card…", "")),
+                 OrderHistoryState.edit_error),
+        actions=[rx.button(t("Save"), on_click=OrderHistoryState.save_edit)],
         open=OrderHistoryState.edit_open,
         on_open_change=OrderHistoryState.set_edit_open,
+        max_width="460px",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import labelled_input, submit_button, submit_form
+from billing_center.components.forms import error_of, labelled_input, submit_button, submit_form
 from billing_center.components.i18n import document_title, language_menu, t
 from billing_center.components.ui import error_notice
 from billing_center.i18n import N_
@@ -20,12 +20,12 @@ def sign_in_page() -> rx.Component:
                           align="center", spacing="2"),
                 rx.text(t("Sign in to manage contracts, invoices, payment methods and licences."),
                         color_scheme="gray", size="2"),
-                error_notice(SignInState.error),
+                error_notice(error_of(SignInState, "form")),
                 submit_form(
                     rx.vstack(
-                        labelled_input(N_("Work e-mail"), "email", SignInState.email_error, kind="email",
+                        labelled_input(N_("Work e-mail"), "email", error_of(SignInState, "email"), kind="email",
                                        autocomplete="username", required=True),
-                        labelled_input(N_("Password"), "password", SignInState.password_error, kind="password",
+                        labelled_input(N_("Password"), "password", error_of(SignInState, "password"), kind="password",
                                        autocomplete="current-password", required=True),
                         submit_button(t("Sign in"), size="3", width="100%"),
                         spacing="4",

@@ -13,6 +13,7 @@ from billing_center.components.ui import (
     confirm_dialog,
     data_table,
     error_notice,
+    form_dialog,
     pager,
     status_badge,
     value_grid,
@@ -180,76 +181,48 @@ def _preview() -> rx.Component:
 
 
 def _change_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(t("Buy or remove licences")),
-            rx.dialog.description(t("Enter the new total number of licences (have 100, want 5 more: enter 105)."),
-                                  size="2", color_scheme="gray"),
-            rx.vstack(
-                labelled(N_("New total number of licences"),
-                         rx.input(id="new-total", value=S.new_total, on_change=S.set_new_total, input_mode="numeric",
-                                  width="100%", aria_invalid=error_of(S, "total") != ""),
-                         error_of(S, "total")),
-                rx.text(t("Currently "), S.detail.quantity.to_string(), t(" licences, "), S.detail.assigned.to_string(),
-                    t(" assigned."),
-                        size="1", color_scheme="gray"),
-                error_notice(error_of(S, "action")),
-                _preview(),
-                rx.hstack(
-                    rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
-                    rx.button(t("Review change"), on_click=S.preview, variant="soft"),
-                    rx.button(t("Confirm change"), on_click=S.confirm_change, disabled=~S.has_preview,
-                              ),
-                    justify="end",
-                    spacing="3",
-                    width="100%",
-                ),
-                spacing="3",
-                width="100%",
-                padding_top="12px",
-            ),
-            max_width="640px",
-        ),
+    return form_dialog(
+        t("Buy or remove licences"),
+        t("Enter the new total number of licences (have 100, want 5 more: enter 105)."),
+        labelled(N_("New total number of licences"),
+                 rx.input(id="new-total", value=S.new_total, on_change=S.set_new_total, input_mode="numeric",
+                          width="100%", aria_invalid=error_of(S, "total") != ""),
+                 error_of(S, "total")),
+        rx.text(t("Currently "), S.detail.quantity.to_string(), t(" licences, "), S.detail.assigned.to_string(),
+                t(" assigned."), size="1", color_scheme="gray"),
+        error_notice(error_of(S, "action")),
+        _preview(),
+        actions=[rx.button(t("Review change"), on_click=S.preview, variant="soft"),
+                 rx.button(t("Confirm change"), on_click=S.confirm_change, disabled=~S.has_preview)],
         open=S.change_open,
         on_open_change=S.set_change_open,
+        max_width="640px",
     )
 
 
 def _cancel_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(t("Cancel subscription")),
-            rx.dialog.description(S.cancellation.summary, size="2"),
-            rx.vstack(
-                rx.cond(S.cancellation.fee != "",
-                        rx.callout(rx.text(t("Early termination fee (50"), "%",
-                                           t(" of the remaining committed period): "),
-                                           rx.text.strong(S.cancellation.fee)),
-                                   icon="receipt", color_scheme="amber", width="100%")),
-                labelled(N_("Reason"), option_select("cancel-reason", S.reason_options, value=S.cancel_reason,
-                                                 on_change=S.set_cancel_reason, first=("Choose a reason", "")),
-                         error_of(S, "cancel")),
-                labelled(N_("Feedback (optional)"),
-                         rx.text_area(id="cancel-feedback", value=S.cancel_feedback, on_change=S.set_cancel_feedback,
-                                      width="100%", max_length=2000)),
-                error_notice(error_of(S, "action")),
-                rx.hstack(
-                    rx.dialog.close(rx.button(t("Keep subscription"), variant="soft", color_scheme="gray")),
-                    rx.button(rx.cond(S.cancellation.fee != "", t("Cancel and pay ") + S.cancellation.fee,
-                        t("Cancel subscription")),
-                              color_scheme="red", on_click=S.confirm_cancel),
-                    justify="end",
-                    spacing="3",
-                    width="100%",
-                ),
-                spacing="3",
-                width="100%",
-                padding_top="12px",
-            ),
-            max_width="560px",
-        ),
+    fee = S.cancellation.fee
+    return form_dialog(
+        t("Cancel subscription"),
+        S.cancellation.summary,
+        rx.cond(fee != "",
+                rx.callout(rx.text(t("Early termination fee (50"), "%", t(" of the remaining committed period): "),
+                                   rx.text.strong(fee)),
+                           icon="receipt", color_scheme="amber", width="100%")),
+        labelled(N_("Reason"), option_select("cancel-reason", S.reason_options, value=S.cancel_reason,
+                                             on_change=S.set_cancel_reason, first=("Choose a reason", "")),
+                 error_of(S, "cancel")),
+        labelled(N_("Feedback (optional)"),
+                 rx.text_area(id="cancel-feedback", value=S.cancel_feedback, on_change=S.set_cancel_feedback,
+                              width="100%", max_length=2000)),
+        error_notice(error_of(S, "action")),
+        actions=[rx.button(rx.cond(fee != "", t("Cancel and pay ") + fee, t("Cancel subscription")),
+                           color_scheme="red", on_click=S.confirm_cancel)],
+        cancel=N_("Keep subscription"),
+        muted=False,
         open=S.cancel_open,
         on_open_change=S.set_cancel_open,
+        max_width="560px",
     )
 
 

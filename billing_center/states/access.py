@@ -11,26 +11,23 @@ from billing_center.components.forms import form_text
 from billing_center.i18n import _
 from billing_center.services import activation
 from billing_center.settings import get_settings
-from billing_center.states.session import SessionState, public
+from billing_center.states.session import FieldErrors, SessionState, public
 
 NEXT_STEP = {"email_sent": "sent", "proof_needed": "proof", "has_access": "has_access"}
 
 
-class AccessState(SessionState):
+class AccessState(FieldErrors, SessionState):
     step: str = "email"  # email, proof, sent, has_access
     email: str = ""
-    email_error: str = ""
-    reference_error: str = ""
-    amount_error: str = ""
-    error: str = ""
     demo_mailbox: bool = False
 
-    field_errors: ClassVar[dict[str, str]] = {"email": "email_error", "amount": "amount_error",
-                                              "reference": "reference_error", "*": "error"}
+    # ``errors`` keys: the fields' names, and form for any other refusal (above the form)
+    field_errors: ClassVar[dict[str, str]] = {"email": "email", "amount": "amount", "reference": "reference",
+                                              "*": "form"}
 
     def _start(self) -> None:
         self.step, self.email = "email", ""
-        self.email_error = self.reference_error = self.amount_error = self.error = ""
+        self._clear_errors()
         settings = get_settings()
         self.demo_mailbox = settings.demo_mailbox and not settings.smtp_host
 
@@ -53,7 +50,7 @@ class AccessState(SessionState):
     @rx.event
     @public
     def submit(self, db: Session, form_data: dict):
-        self.email_error = self.reference_error = self.amount_error = self.error = ""
+        self._clear_errors()
         proof = self.step == "proof"
         result = activation.request_access(
             session=db, email=form_text(form_data, "email").strip(), ip=self._client_ip(),

@@ -13,35 +13,30 @@ from billing_center.domain.errors import ServiceError, ValidationFailed
 from billing_center.i18n import _, translate_error
 from billing_center.services import activation, auth
 from billing_center.services.actors import Actor
-from billing_center.states.session import SessionState, public
+from billing_center.states.session import FieldErrors, SessionState, public
 
 
-class ActivateState(SessionState):
+class ActivateState(FieldErrors, SessionState):
     step: str = "checking"  # checking, invalid, sign_up, sign_in, accept, other_person
     link_email: str = ""
     link_what: str = ""
     needs_name: bool = False
-    full_name_error: str = ""
-    password_error: str = ""
-    password_again_error: str = ""
-    error: str = ""
     busy: bool = False
 
-    field_errors: ClassVar[dict[str, str]] = {"full_name": "full_name_error", "password": "password_error",
-                                              "password_again": "password_again_error", "email": "password_error"}
+    # ``errors`` keys: the fields' names, and form for a refused link or sign-in (see _service_error)
+    field_errors: ClassVar[dict[str, str]] = {"full_name": "full_name", "password": "password",
+                                              "password_again": "password_again", "email": "password"}
 
     def _token(self) -> str:
         return str(self.router.url.query_parameters.get("token", "") or "")
-
-    def _clear_errors(self) -> None:
-        self.full_name_error = self.password_error = self.password_again_error = self.error = ""
 
     def _decide(self, db: Session, actor: Actor | None) -> None:
         """Which step this visitor is on, from the link and the current session."""
         try:
             info = activation.inspect_link(session=db, token=self._token())
         except activation.LinkInvalid as exc:
-            self.step, self.error = "invalid", translate_error(exc)
+            self.step = "invalid"
+            self._show_error("form", translate_error(exc))
             return
         self.link_email, self.link_what = info.email, info.what
         self.needs_name = not info.full_name
@@ -56,7 +51,7 @@ class ActivateState(SessionState):
         self.busy = False
         if isinstance(exc, ValidationFailed):
             return super()._service_error(exc, errors)
-        self.error = translate_error(exc)
+        self._show_error("form", translate_error(exc))
         return ActivateState.check_link
 
     @rx.event
