@@ -166,6 +166,16 @@ def locked_notice(message: rx.Var) -> rx.Component:
     return rx.cond(message != "", rx.callout(message, icon="lock", color_scheme="amber", width="100%"))
 
 
+def section_card(title: str, *children: rx.Component, max_width: str | None = None, **props) -> rx.Component:
+    """A card of a page under its own h2 ``title`` (an ``N_`` msgid); ``props`` lay out its column
+    (``spacing`` "3" unless told, ``align``)."""
+    return rx.card(
+        rx.vstack(rx.heading(tr(title), size="4", as_="h2"), *children, **{"spacing": "3", "width": "100%", **props}),
+        width="100%",
+        **({"max_width": max_width} if max_width else {}),
+    )
+
+
 def labelled_value(label: str, value, spacing: str = "1") -> rx.Component:
     """A label above its value, a group named by the label (for screen readers and tests)."""
     label = tr(label)

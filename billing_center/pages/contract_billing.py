@@ -9,7 +9,7 @@ from billing_center.components.form_fields import SELECT_STYLE, labelled, option
 from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import data_table, status_badge, value_grid
+from billing_center.components.ui import data_table, section_card, status_badge, value_grid
 from billing_center.i18n import N_
 from billing_center.states.contract_billing import ContractBillingState
 
@@ -27,64 +27,54 @@ def _request_row(row: rx.Var) -> rx.Component:
 
 
 def _payment_method_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(t("Payment method"), size="4", as_="h2"),
-            rx.text(t("This contract is paid with "), rx.text.strong(S.detail.payment_method),
-                    t(". The wallet's default card does not change it."), size="2"),
+    return section_card(
+        N_("Payment method"),
+        rx.text(t("This contract is paid with "), rx.text.strong(S.detail.payment_method),
+                t(". The wallet's default card does not change it."), size="2"),
+        rx.cond(
+            S.can_manage_cards,
             rx.cond(
-                S.can_manage_cards,
-                rx.cond(
-                    S.cards.length() > 0,
-                    rx.hstack(
-                        rx.box(labelled(
-                            N_("New payment method"),
-                            option_select("contract-card", S.cards,
-                                          value=S.chosen_card,
-                                          on_change=S.set_chosen_card, first=("Choose a card…", "")),
-                            error_of(S, "card")), flex="1"),
-                        rx.button(t("Change payment method"), on_click=S.change_card),
-                        align="end", spacing="3", width="100%",
-                    ),
-                    rx.text(t("Add another card under Payment methods to switch this contract to it."), size="2",
-                            color_scheme="gray"),
+                S.cards.length() > 0,
+                rx.hstack(
+                    rx.box(labelled(
+                        N_("New payment method"),
+                        option_select("contract-card", S.cards,
+                                      value=S.chosen_card,
+                                      on_change=S.set_chosen_card, first=("Choose a card…", "")),
+                        error_of(S, "card")), flex="1"),
+                    rx.button(t("Change payment method"), on_click=S.change_card),
+                    align="end", spacing="3", width="100%",
                 ),
-                rx.text(t("Only billing admins change the payment method."), size="2", color_scheme="gray"),
+                rx.text(t("Add another card under Payment methods to switch this contract to it."), size="2",
+                        color_scheme="gray"),
             ),
-            spacing="3",
-            width="100%",
+            rx.text(t("Only billing admins change the payment method."), size="2", color_scheme="gray"),
         ),
-        width="100%",
     )
 
 
 def _change_request_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(t("Request a change"), size="4", as_="h2"),
-            rx.text(t("Billing frequency and payment terms are changed by our support team. You get an e-mail "
-                    "when the change is done."), size="2", color_scheme="gray"),
-            rx.grid(
-                labelled(N_("What to change"),
-                         rx.el.select(rx.el.option(t("Billing frequency"), value="billing_frequency"),
-                                      rx.el.option(t("Payment terms"), value="payment_terms"),
-                                      id="change-kind", value=S.change_kind,
-                                      on_change=S.set_change_kind, style=SELECT_STYLE)),
-                labelled(N_("New value"),
-                         option_select("change-value", S.change_options,
-                                       value=S.change_value,
-                                       on_change=S.set_change_value, first=("Choose…", "")),
-                         error_of(S, "change")),
-                columns="2", spacing="3", width="100%",
-            ),
-            labelled(N_("Note for support (optional)"),
-                     rx.text_area(id="change-note", value=S.change_note,
-                                  on_change=S.set_change_note, width="100%", max_length=2000)),
-            rx.button(t("Send change request"), on_click=S.request_change),
-            spacing="3",
-            width="100%",
+    return section_card(
+        N_("Request a change"),
+        rx.text(t("Billing frequency and payment terms are changed by our support team. You get an e-mail "
+                "when the change is done."), size="2", color_scheme="gray"),
+        rx.grid(
+            labelled(N_("What to change"),
+                     rx.el.select(rx.el.option(t("Billing frequency"), value="billing_frequency"),
+                                  rx.el.option(t("Payment terms"), value="payment_terms"),
+                                  id="change-kind", value=S.change_kind,
+                                  on_change=S.set_change_kind, style=SELECT_STYLE)),
+            labelled(N_("New value"),
+                     option_select("change-value", S.change_options,
+                                   value=S.change_value,
+                                   on_change=S.set_change_value, first=("Choose…", "")),
+                     error_of(S, "change")),
+            columns="2", spacing="3", width="100%",
         ),
-        width="100%",
+        labelled(N_("Note for support (optional)"),
+                 rx.text_area(id="change-note", value=S.change_note,
+                              on_change=S.set_change_note, width="100%", max_length=2000)),
+        rx.button(t("Send change request"), on_click=S.request_change),
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from billing_center.components.downloads import download_link
-from billing_center.components.i18n import t, tr
+from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import data_table, labelled_value, status_badge, value_grid
+from billing_center.components.ui import data_table, labelled_value, section_card, status_badge, value_grid
 from billing_center.i18n import N_
 from billing_center.states.contracts import ContractDetailState, ContractsState
 
@@ -44,10 +44,7 @@ def contracts_page() -> rx.Component:
 
 
 def _section(title: str, *children) -> rx.Component:
-    return rx.card(
-        rx.vstack(rx.heading(tr(title), size="4", as_="h2"), *children, spacing="4", width="100%"),
-        width="100%",
-    )
+    return section_card(title, *children, spacing="4")
 
 
 def _order_row(row) -> rx.Component:

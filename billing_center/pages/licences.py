@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import search_form
+from billing_center.components.forms import error_of, search_form
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page, empty_state, stat_card
-from billing_center.components.ui import confirm_dialog, data_table, error_notice, locked_notice, pager, status_badge
+from billing_center.components.ui import (
+    confirm_dialog,
+    data_table,
+    error_notice,
+    locked_notice,
+    pager,
+    section_card,
+    status_badge,
+)
 from billing_center.i18n import N_
 from billing_center.states.licences import ADMIN_NOTE, LicenceHoldersState, LicencesState
 
@@ -132,23 +140,23 @@ def _buy_dialog() -> rx.Component:
     """The price of the missing licences (the Subscriptions proration preview) before anything is paid."""
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(H.buy_title),
+            rx.dialog.title(H.buy.title),
             rx.dialog.description(t("Charged now for the rest of the current term, then assigned at once."), size="2"),
             rx.table.root(
                 rx.table.body(
-                    rx.foreach(H.buy_lines, lambda line: rx.table.row(rx.table.cell(line.description),
+                    rx.foreach(H.buy.lines, lambda line: rx.table.row(rx.table.cell(line.description),
                                                                       rx.table.cell(line.amount, text_align="right"))),
-                    rx.table.row(rx.table.cell(t("Tax")), rx.table.cell(H.buy_tax, text_align="right")),
+                    rx.table.row(rx.table.cell(t("Tax")), rx.table.cell(H.buy.tax, text_align="right")),
                     rx.table.row(rx.table.row_header_cell(t("Charged now")),
-                                 rx.table.cell(rx.text(H.buy_total, weight="bold"), text_align="right")),
+                                 rx.table.cell(rx.text(H.buy.total, weight="bold"), text_align="right")),
                 ),
                 width="100%",
                 aria_label=t("Price of the extra licences"),
             ),
-            rx.text(t("Paid with "), H.buy_payment, ". ", H.buy_renewal, size="2", color_scheme="gray"),
+            rx.text(t("Paid with "), H.buy.payment, ". ", H.buy.renewal, size="2", color_scheme="gray"),
             rx.hstack(
                 rx.button(t("Cancel"), variant="soft", color_scheme="gray", on_click=H.close_buy),
-                rx.button(t("Pay ") + H.buy_total + t(" and assign"), on_click=H.confirm_buy),
+                rx.button(t("Pay ") + H.buy.total + t(" and assign"), on_click=H.confirm_buy),
                 justify="end",
                 spacing="3",
                 padding_top="16px",
@@ -160,40 +168,36 @@ def _buy_dialog() -> rx.Component:
 
 
 def _assign_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(t("Assign licences"), size="4", as_="h2"),
-            rx.el.label(t("Find people"), html_for="find_people", style={"fontSize": "14px", "fontWeight": 500}),
-            rx.debounce_input(
-                rx.input(id="find_people", placeholder=t("Start typing a name or e-mail address"), value=H.search_text,
-                         on_change=H.search_people, width="100%", auto_complete="off"),
-                debounce_timeout=250,
-            ),
-            rx.text(t("Only people of your organisation; at most 20 at a time."), size="1", color_scheme="gray"),
-            rx.cond(H.candidates.length() > 0,
-                    rx.flex(rx.foreach(H.candidates, _candidate), wrap="wrap", gap="2", role="group",
-                            aria_label=t("Search results")),
-                    rx.cond(H.search_text != "", rx.text(t("Nobody found without a licence."), size="2",
-                                                         color_scheme="gray"))),
-            rx.cond(H.picked.length() > 0,
-                    rx.flex(rx.foreach(H.picked, _picked), wrap="wrap", gap="2", role="group",
-                            aria_label=t("Chosen people"))),
-            error_notice(H.assign_error),
-            rx.hstack(
-                rx.button(rx.icon("user-plus", size=16), t("Assign licences"), on_click=H.assign,
-                          disabled=H.picked.length() == 0),
-                rx.cond(H.short > 0,
-                        rx.button(rx.icon("shopping-cart", size=16),
-                            t("Buy ") + H.short.to_string() + t(" more and assign"),
-                                  on_click=H.preview_buy, variant="soft")),
-                spacing="3",
-            ),
-            _buy_dialog(),
-            spacing="2",
-            width="100%",
-            align="start",
+    return section_card(
+        N_("Assign licences"),
+        rx.el.label(t("Find people"), html_for="find_people", style={"fontSize": "14px", "fontWeight": 500}),
+        rx.debounce_input(
+            rx.input(id="find_people", placeholder=t("Start typing a name or e-mail address"), value=H.search_text,
+                     on_change=H.search_people, width="100%", auto_complete="off"),
+            debounce_timeout=250,
         ),
-        width="100%",
+        rx.text(t("Only people of your organisation; at most 20 at a time."), size="1", color_scheme="gray"),
+        rx.cond(H.candidates.length() > 0,
+                rx.flex(rx.foreach(H.candidates, _candidate), wrap="wrap", gap="2", role="group",
+                        aria_label=t("Search results")),
+                rx.cond(H.search_text != "", rx.text(t("Nobody found without a licence."), size="2",
+                                                     color_scheme="gray"))),
+        rx.cond(H.picked.length() > 0,
+                rx.flex(rx.foreach(H.picked, _picked), wrap="wrap", gap="2", role="group",
+                        aria_label=t("Chosen people"))),
+        error_notice(error_of(H, "assign")),
+        rx.hstack(
+            rx.button(rx.icon("user-plus", size=16), t("Assign licences"), on_click=H.assign,
+                      disabled=H.picked.length() == 0),
+            rx.cond(H.short > 0,
+                    rx.button(rx.icon("shopping-cart", size=16),
+                        t("Buy ") + H.short.to_string() + t(" more and assign"),
+                              on_click=H.preview_buy, variant="soft")),
+            spacing="3",
+        ),
+        _buy_dialog(),
+        spacing="2",
+        align="start",
     )
 
 
@@ -226,7 +230,7 @@ def _holders() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        error_notice(H.list_error),
+        error_notice(error_of(H, "list")),
         rx.hstack(
             rx.checkbox(t("Select this page"), checked=(H.selected.length() == H.rows.length()) & (H.rows.length() > 0),
                         on_change=H.toggle_page),

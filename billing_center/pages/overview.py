@@ -11,6 +11,8 @@ from billing_center.i18n import N_
 from billing_center.states.overview import OverviewState
 from billing_center.states.session import SessionState
 
+F = OverviewState.figures  # the key figures, as the cards state them
+
 
 def overview_page() -> rx.Component:
     return console_page(
@@ -19,8 +21,8 @@ def overview_page() -> rx.Component:
             rx.hstack(
                 rx.text(t("Account status"), size="3", weight="medium"),
                 rx.badge(
-                    OverviewState.account_status,
-                    color_scheme=OverviewState.account_status_color,
+                    F.account_status,
+                    color_scheme=F.account_status_color,
                     size="2",
                     aria_label=t("Account status"),
                 ),
@@ -35,10 +37,10 @@ def overview_page() -> rx.Component:
                 width="100%",
             ),
             rx.cond(
-                OverviewState.overdue_invoices > 0,
+                F.overdue_invoices > 0,
                 rx.callout(
                     rx.text(
-                        OverviewState.overdue_message,
+                        F.overdue_message,
                         rx.link(t("See transactions"), href="/transactions"),
                     ),
                     icon="triangle-alert",
@@ -47,14 +49,14 @@ def overview_page() -> rx.Component:
                 ),
             ),
             rx.grid(
-                stat_card(N_("Active subscriptions"), OverviewState.active_subscriptions, icon="package"),
-                stat_card(N_("Licences assigned"), OverviewState.licences, OverviewState.licences_hint,
+                stat_card(N_("Active subscriptions"), F.active_subscriptions, icon="package"),
+                stat_card(N_("Licences assigned"), F.licences, F.licences_hint,
                           icon="users"),
-                stat_card(N_("Unpaid invoices"), OverviewState.unpaid_invoices, OverviewState.unpaid_amounts,
+                stat_card(N_("Unpaid invoices"), F.unpaid_invoices, F.unpaid_amounts,
                           icon="receipt"),
-                stat_card(N_("Next renewal"), OverviewState.next_renewal, OverviewState.next_renewal_hint,
+                stat_card(N_("Next renewal"), F.next_renewal, F.next_renewal_hint,
                           icon="calendar-clock"),
-                stat_card(N_("Active contracts"), OverviewState.active_contracts, icon="file-text"),
+                stat_card(N_("Active contracts"), F.active_contracts, icon="file-text"),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                 spacing="4",
                 width="100%",
@@ -62,8 +64,8 @@ def overview_page() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.text(t("Licence use"), size="2", weight="medium"),
-                    rx.progress(value=OverviewState.licences_percent, max=100, aria_label=t("Licence use")),
-                    rx.text(OverviewState.licences_percent.to_string(), "%", t(" of bought licences are assigned"),
+                    rx.progress(value=F.licences_percent, max=100, aria_label=t("Licence use")),
+                    rx.text(F.licences_percent.to_string(), "%", t(" of bought licences are assigned"),
                             size="1", color_scheme="gray"),
                     spacing="2",
                     width="100%",

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import labelled_input, search_form, submit_button, submit_form
+from billing_center.components.forms import error_of, labelled_input, search_form, submit_button, submit_form
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import confirm_dialog, data_table, error_notice, field_error, locked_notice, pager
+from billing_center.components.ui import (
+    confirm_dialog,
+    data_table,
+    error_notice,
+    field_error,
+    locked_notice,
+    pager,
+    section_card,
+)
 from billing_center.i18n import N_
 from billing_center.states.people import UPLOAD_ID, PeopleState
 
@@ -44,8 +52,8 @@ def _add_form() -> rx.Component:
             rx.vstack(
                 rx.heading(t("Add a member"), size="4", as_="h2"),
                 rx.hstack(
-                    labelled_input(N_("Name"), "member_name", S.name_error, autocomplete="off"),
-                    labelled_input(N_("E-mail address"), "member_email", S.email_error, kind="email",
+                    labelled_input(N_("Name"), "member_name", error_of(S, "name"), autocomplete="off"),
+                    labelled_input(N_("E-mail address"), "member_email", error_of(S, "email"), kind="email",
                         autocomplete="off"),
                     width="100%",
                     spacing="3",
@@ -69,17 +77,17 @@ def _problem_row(row) -> rx.Component:
 
 def _preview() -> rx.Component:
     return rx.vstack(
-        rx.text(S.file_name, ": ", S.preview_rows.to_string(), t(" rows. "), S.preview_new.to_string(),
-                t(" new people, "), S.preview_existing.to_string(), t(" already members, "),
-                    S.problem_count.to_string(),
+        rx.text(S.file_name, ": ", S.report.rows.to_string(), t(" rows. "), S.report.new.to_string(),
+                t(" new people, "), S.report.existing.to_string(), t(" already members, "),
+                    S.report.problem_count.to_string(),
                 t(" bad rows (left out)."), size="2", role="status"),
-        rx.cond(S.problem_count > 0,
-                data_table([N_("Line"), N_("Why it is left out")], S.problems, _problem_row,
+        rx.cond(S.report.problem_count > 0,
+                data_table([N_("Line"), N_("Why it is left out")], S.report.problems, _problem_row,
                     caption=N_("Bad rows of the file"),
                            empty_text=N_("No bad rows."))),
-        rx.cond(S.problem_count > S.problems.length(),
-                rx.text(t("Only the first "), S.problems.length().to_string(), t(" bad rows are listed."), size="1",
-                        color_scheme="gray")),
+        rx.cond(S.report.problem_count > S.report.problems.length(),
+                rx.text(t("Only the first "), S.report.problems.length().to_string(), t(" bad rows are listed."),
+                        size="1", color_scheme="gray")),
         rx.cond(
             S.importing,
             rx.vstack(
@@ -90,8 +98,8 @@ def _preview() -> rx.Component:
                 width="100%",
             ),
             rx.hstack(
-                rx.button(rx.icon("upload", size=16), t("Import ") + S.preview_new.to_string() + t(" people"),
-                          on_click=S.run_import, disabled=S.preview_new == 0),
+                rx.button(rx.icon("upload", size=16), t("Import ") + S.report.new.to_string() + t(" people"),
+                          on_click=S.run_import, disabled=S.report.new == 0),
                 rx.button(t("Cancel"), variant="soft", color_scheme="gray", on_click=S.cancel_import),
                 spacing="3",
             ),
@@ -102,44 +110,39 @@ def _preview() -> rx.Component:
 
 
 def _import_card() -> rx.Component:
-    return rx.card(
+    return section_card(
+        N_("Import from a CSV file"),
+        # The members CSV is an import format (services/member_csv.py): its header stays the machine's
+        # "name,email" in every language; only this explanation is translated.
+        rx.text(t("The first line is the header name,email (or name;email); UTF-8, with or without a BOM. "
+                "Check the file first: bad rows are listed by line number and left out; people already in the "
+                "directory are not added twice."), size="2", color_scheme="gray"),
         rx.vstack(
-            rx.heading(t("Import from a CSV file"), size="4", as_="h2"),
-            # The members CSV is an import format (services/member_csv.py): its header stays the machine's
-            # "name,email" in every language; only this explanation is translated.
-            rx.text(t("The first line is the header name,email (or name;email); UTF-8, with or without a BOM. "
-                    "Check the file first: bad rows are listed by line number and left out; people already in the "
-                    "directory are not added twice."), size="2", color_scheme="gray"),
-            rx.vstack(
-                rx.text(t("CSV file"), size="2", weight="medium"),
-                rx.upload.root(
-                    rx.hstack(rx.button(rx.icon("file-up", size=16), t("Choose CSV file"), variant="soft",
-                        type="button"),
-                              rx.foreach(rx.selected_files(UPLOAD_ID), lambda f: rx.text(f, size="2")),
-                              align="center", spacing="3"),
-                    id=UPLOAD_ID,
-                    on_drop_rejected=S.file_rejected,
-                    accept={"text/csv": [".csv"], "text/plain": [".txt"]},
-                    max_files=1,
-                    multiple=False,
-                    no_drag=False,
-                    border=f"1px dashed {rx.color('gray', 7)}",
-                    padding="12px",
-                    border_radius="8px",
-                    width="100%",
-                ),
-                field_error(S.file_error),
-                spacing="1",
+            rx.text(t("CSV file"), size="2", weight="medium"),
+            rx.upload.root(
+                rx.hstack(rx.button(rx.icon("file-up", size=16), t("Choose CSV file"), variant="soft",
+                    type="button"),
+                          rx.foreach(rx.selected_files(UPLOAD_ID), lambda f: rx.text(f, size="2")),
+                          align="center", spacing="3"),
+                id=UPLOAD_ID,
+                on_drop_rejected=S.file_rejected,
+                accept={"text/csv": [".csv"], "text/plain": [".txt"]},
+                max_files=1,
+                multiple=False,
+                no_drag=False,
+                border=f"1px dashed {rx.color('gray', 7)}",
+                padding="12px",
+                border_radius="8px",
                 width="100%",
             ),
-            rx.button(rx.icon("list-checks", size=16), t("Check file"),
-                      on_click=S.check_file(rx.upload_files(upload_id=UPLOAD_ID))),
-            rx.cond(S.checked, _preview()),
-            spacing="3",
+            field_error(error_of(S, "file")),
+            spacing="1",
             width="100%",
-            align="start",
         ),
-        width="100%",
+        rx.button(rx.icon("list-checks", size=16), t("Check file"),
+                  on_click=S.check_file(rx.upload_files(upload_id=UPLOAD_ID))),
+        rx.cond(S.checked, _preview()),
+        align="start",
     )
 
 
@@ -164,7 +167,7 @@ def people_page() -> rx.Component:
         N_("People"),
         rx.vstack(
             locked_notice(S.locked_message),
-            error_notice(S.action_error),
+            error_notice(error_of(S, "action")),
             rx.cond(
                 S.allowed,
                 rx.cond(

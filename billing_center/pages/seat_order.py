@@ -8,10 +8,18 @@ import reflex as rx
 
 from billing_center.components.card_fields import card_fields, pay_with_choice
 from billing_center.components.form_fields import SELECT_STYLE, labelled, option_select
-from billing_center.components.forms import submit_button, submit_form
+from billing_center.components.forms import error_of, submit_button, submit_form
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import data_table, error_notice, form_dialog, locked_notice, pager, status_badge
+from billing_center.components.ui import (
+    data_table,
+    error_notice,
+    form_dialog,
+    locked_notice,
+    pager,
+    section_card,
+    status_badge,
+)
 from billing_center.i18n import N_
 from billing_center.states.order_history import PAGE as PAGE_SIZE
 from billing_center.states.order_history import OrderHistoryState
@@ -20,12 +28,12 @@ from billing_center.states.seat_order import SeatOrderState, countries
 
 def _estimate_card() -> rx.Component:
     return rx.cond(
-        SeatOrderState.estimate_total != "",
+        SeatOrderState.estimate.total != "",
         rx.card(
             rx.vstack(
                 rx.text(t("Estimate (annual)"), size="2", color_scheme="gray", weight="medium"),
-                rx.heading(SeatOrderState.estimate_total, size="7", as_="p"),
-                rx.text(SeatOrderState.estimate_line, size="2"),
+                rx.heading(SeatOrderState.estimate.total, size="7", as_="p"),
+                rx.text(SeatOrderState.estimate.line, size="2"),
                 rx.text(t("Billed annually in advance. Taxes are added where they apply."), size="1",
                         color_scheme="gray"),
                 spacing="1",
@@ -38,28 +46,24 @@ def _estimate_card() -> rx.Component:
 
 
 def _seats_step() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(t("Learning Manager seats"), size="4", as_="h2"),
-            rx.text(SeatOrderState.intro, size="2", color_scheme="gray"),
-            submit_form(
-                labelled(N_("Number of seats"),
-                         rx.input(id="seats", name="seats", value=SeatOrderState.seats,
-                                  on_change=SeatOrderState.set_seats, input_mode="numeric",
-                                  placeholder="e.g. 25", width="180px",
-                                  aria_invalid=rx.cond(SeatOrderState.seats_error != "", "true", "false")),
-                         SeatOrderState.seats_error,
-                         beside=submit_button(t("Show estimate"), variant="soft")),
-                on_submit=SeatOrderState.submit_seats,
-                width="auto",
-            ),
-            _estimate_card(),
-            rx.button(t("Continue"), rx.icon("arrow-right", size=16), size="3",
-                      on_click=SeatOrderState.continue_to_payment),
-            spacing="4",
-            width="100%",
+    return section_card(
+        N_("Learning Manager seats"),
+        rx.text(SeatOrderState.intro, size="2", color_scheme="gray"),
+        submit_form(
+            labelled(N_("Number of seats"),
+                     rx.input(id="seats", name="seats", value=SeatOrderState.seats,
+                              on_change=SeatOrderState.set_seats, input_mode="numeric",
+                              placeholder="e.g. 25", width="180px",
+                              aria_invalid=rx.cond(error_of(SeatOrderState, "seats") != "", "true", "false")),
+                     error_of(SeatOrderState, "seats"),
+                     beside=submit_button(t("Show estimate"), variant="soft")),
+            on_submit=SeatOrderState.submit_seats,
+            width="auto",
         ),
-        width="100%",
+        _estimate_card(),
+        rx.button(t("Continue"), rx.icon("arrow-right", size=16), size="3",
+                  on_click=SeatOrderState.continue_to_payment),
+        spacing="4",
         max_width="640px",
     )
 
@@ -78,17 +82,17 @@ def _payment_step() -> rx.Component:
                         on_change=SeatOrderState.set_country,
                         style=SELECT_STYLE,
                     ),
-                    SeatOrderState.country_error,
+                    error_of(SeatOrderState, "country"),
                     hint=N_("The currency follows the billing country."),
                 ),
                 labelled(N_("Contact name"),
                          rx.input(id="contact-name", value=SeatOrderState.contact_name,
                                   on_change=SeatOrderState.set_contact_name, width="100%", auto_complete="name"),
-                         SeatOrderState.name_error),
+                         error_of(SeatOrderState, "name")),
                 labelled(N_("Contact e-mail"),
                          rx.input(id="contact-email", value=SeatOrderState.contact_email, type="email",
                                   on_change=SeatOrderState.set_contact_email, width="100%", auto_complete="email"),
-                         SeatOrderState.email_error, hint=N_("The receipt is sent here.")),
+                         error_of(SeatOrderState, "email"), hint=N_("The receipt is sent here.")),
                 rx.cond(
                     SeatOrderState.saved_cards.length() > 0,
                     labelled(
@@ -98,8 +102,8 @@ def _payment_step() -> rx.Component:
                     ),
                 ),
                 rx.cond(SeatOrderState.pay_with == "new", card_fields(SeatOrderState.processor_url)),
-                error_notice(SeatOrderState.card_error, icon="credit-card"),
-                error_notice(SeatOrderState.form_error, color="amber"),
+                error_notice(error_of(SeatOrderState, "card"), icon="credit-card"),
+                error_notice(error_of(SeatOrderState, "form"), color="amber"),
                 spacing="3",
                 width="100%",
             ),
@@ -109,8 +113,8 @@ def _payment_step() -> rx.Component:
             _estimate_card(),
             rx.card(
                 rx.vstack(
-                    rx.text(SeatOrderState.tax_line, size="1", color_scheme="gray"),
-                    rx.text(t("You will be charged "), rx.text.strong(SeatOrderState.charge_total),
+                    rx.text(SeatOrderState.estimate.tax_line, size="1", color_scheme="gray"),
+                    rx.text(t("You will be charged "), rx.text.strong(SeatOrderState.estimate.charge_total),
                             t(" today, and the paid invoice is e-mailed to you."), size="2"),
                     rx.button(t("Complete order"), size="3", width="100%",
                               on_click=pay_with_choice("pay-with", SeatOrderState.complete_with_card,
@@ -134,8 +138,8 @@ def _payment_step() -> rx.Component:
 def _done_step() -> rx.Component:
     return rx.callout(
         rx.vstack(
-            rx.text(t("Order "), rx.text.strong(SeatOrderState.done_number), t(" is complete: "),
-                    SeatOrderState.done_total, t(" was charged and invoice "), SeatOrderState.done_invoice,
+            rx.text(t("Order "), rx.text.strong(SeatOrderState.done.number), t(" is complete: "),
+                    SeatOrderState.done.total, t(" was charged and invoice "), SeatOrderState.done.invoice,
                     t(" is paid. The receipt was e-mailed to "), SeatOrderState.contact_email, "."),
             rx.button(t("Order more seats"), variant="soft", on_click=SeatOrderState.new_order),
             spacing="2",

@@ -14,7 +14,7 @@ from billing_center.models import AuditEvent
 from billing_center.services import audit_log
 from billing_center.services.actors import Actor
 from billing_center.states.rows import Option
-from billing_center.states.session import SessionState, signed_in
+from billing_center.states.session import SessionState, field_setter, signed_in
 
 ALL = "all"
 ALARMING = ("sign_in_failed", "access_denied", "access_verification_failed")
@@ -93,20 +93,9 @@ class AuditState(SessionState):
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.rows = [event_row(e) for e in result.events]
 
-    @rx.event
-    @signed_in
-    def set_action(self, value: str):
-        self.action = value
-
-    @rx.event
-    @signed_in
-    def set_date_from(self, value: str):
-        self.date_from = value
-
-    @rx.event
-    @signed_in
-    def set_date_to(self, value: str):
-        self.date_to = value
+    set_action = field_setter("action")
+    set_date_from = field_setter("date_from")
+    set_date_to = field_setter("date_to")
 
     @rx.event
     @signed_in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 import reflex as rx
@@ -13,39 +14,44 @@ from billing_center.domain.enums import Role
 from billing_center.i18n import _
 from billing_center.services import organisation_billing
 from billing_center.services.actors import Actor
-from billing_center.states.rows import Option
-from billing_center.states.session import SessionState, signed_in
+from billing_center.states.rows import Option, blank
+from billing_center.states.session import FieldErrors, SessionState, signed_in
 
 SCHEMES = [Option(value=code, label=label) for code, label in tax_ids.ENDPOINT_SCHEMES.items()]
 
 
-class BillingDetailsState(SessionState):
+@dataclasses.dataclass
+class OrganisationBilling:
+    """The organisation's details printed on e-invoices, as the page shows them and prefills its form."""
+
+    name: str
+    address: str
+    vat_id: str
+    peppol_scheme: str
+    peppol_id: str
+    endpoint: str
+    endpoint_derived: bool
+
+
+def billing_view(details: organisation_billing.BillingDetails) -> OrganisationBilling:
+    return OrganisationBilling(name=details.name, address=details.address or "—", vat_id=details.vat_id,
+                               peppol_scheme=details.peppol_scheme, peppol_id=details.peppol_id,
+                               endpoint=details.endpoint, endpoint_derived=details.endpoint_derived)
+
+
+class BillingDetailsState(FieldErrors, SessionState):
     loaded: bool = False
-    name: str = ""
-    address: str = ""
-    vat_id: str = ""
-    peppol_scheme: str = ""
-    peppol_id: str = ""
-    endpoint: str = ""
-    endpoint_derived: bool = False
+    detail: OrganisationBilling = blank(OrganisationBilling)
     can_edit: bool = False
     schemes: list[Option] = SCHEMES
-    vat_id_error: str = ""
-    peppol_scheme_error: str = ""
-    peppol_id_error: str = ""
-    action_error: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"vat_id": "vat_id_error", "peppol_scheme": "peppol_scheme_error",
-                                              "peppol_id": "peppol_id_error", "*": "action_error"}
+    # ``errors`` keys: the fields' names, and action for any other refusal
+    field_errors: ClassVar[dict[str, str]] = {"vat_id": "vat_id", "peppol_scheme": "peppol_scheme",
+                                              "peppol_id": "peppol_id", "*": "action"}
 
     def _show(self, details: organisation_billing.BillingDetails) -> None:
-        self.name, self.address = details.name, details.address or "—"
-        self.vat_id, self.peppol_scheme, self.peppol_id = details.vat_id, details.peppol_scheme, details.peppol_id
-        self.endpoint, self.endpoint_derived = details.endpoint, details.endpoint_derived
+        self.detail = billing_view(details)
         self.loaded = True
-
-    def _clear_errors(self) -> None:
-        self.vat_id_error = self.peppol_scheme_error = self.peppol_id_error = self.action_error = ""
 
     @rx.event
     @signed_in(page=True)

@@ -20,7 +20,8 @@ from billing_center.labels import status_label
 from billing_center.services import licences, self_service
 from billing_center.services.actors import Actor
 from billing_center.states.paging import KeysetPages
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.rows import blank
+from billing_center.states.session import FieldErrors, SessionState, event_id, signed_in
 
 ADMIN_NOTE = N_("Bought by a member with their own card: only the buyer can change it. Take it over to manage it "
                 "as the organisation's.")
@@ -145,7 +146,32 @@ class LicencesState(SessionState):
         return rx.toast.success(_("Members may not buy {product} themselves.").format(product=name))
 
 
-class LicenceHoldersState(KeysetPages, SessionState):
+@dataclasses.dataclass
+class BuyPreview:
+    """The price of the missing licences, as the buy dialog states it before anything is paid."""
+
+    title: str
+    lines: list[PriceLine]
+    tax: str
+    total: str
+    payment: str
+    renewal: str
+
+
+def buy_preview(plan: licences.PurchasePlan, locale: str) -> BuyPreview:
+    preview = plan.preview
+    return BuyPreview(
+        title=_("Buy {extra} more {product} licences and assign {people} people").format(
+            extra=plan.extra, product=preview.product, people=plan.people),
+        lines=[PriceLine(line.description, format_money(line.amount, locale)) for line in preview.lines],
+        tax=format_money(preview.tax, locale), total=format_money(preview.total, locale),
+        payment=preview.payment_label,
+        renewal=(f"From {format_day(preview.effective_on, locale)} the subscription has "
+                 f"{preview.new_quantity} licences; the next renewal costs "
+                 f"{format_money(preview.next_renewal, locale)}."))
+
+
+class LicenceHoldersState(KeysetPages, FieldErrors, SessionState):
     found: bool = True
     locked_message: str = ""
     product_id: str = ""
@@ -160,26 +186,19 @@ class LicenceHoldersState(KeysetPages, SessionState):
     rows: list[HolderRow] = []
     total: int = 0
     selected: list[str] = []
-    list_error: str = ""
 
     search_text: str = ""
     candidates: list[PersonChoice] = []
     picked: list[PersonChoice] = []
-    assign_error: str = ""
     short: int = 0
     loaded: bool = False
 
     buy_open: bool = False
-    buy_title: str = ""
-    buy_lines: list[PriceLine] = []
-    buy_tax: str = ""
-    buy_total: str = ""
-    buy_payment: str = ""
-    buy_renewal: str = ""
+    buy: BuyPreview = blank(BuyPreview)
     _buy_token: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"people": "assign_error", "cursor": "list_error",
-                                              "sort": "list_error"}
+    # ``errors`` keys: assign (the people to assign) and list (the holders' list)
+    field_errors: ClassVar[dict[str, str]] = {"people": "assign", "cursor": "list", "sort": "list"}
 
     def _id(self) -> int:
         return event_id(self.product_id, "product")
@@ -203,7 +222,8 @@ class LicenceHoldersState(KeysetPages, SessionState):
         self.product_id = str(self.router.page.params.get("product", "") or "")
         self.query = str(params.get("q", "") or "")[:100]
         self.sort = str(params.get("sort", "") or "name")
-        self.list_error = self.assign_error = self.search_text = ""
+        self._clear_errors("list", "assign")
+        self.search_text = ""
         self.candidates, self.picked, self.short, self.found = [], [], 0, True
         try:
             self._first_page(actor, db)
@@ -264,29 +284,33 @@ class LicenceHoldersState(KeysetPages, SessionState):
         if choice is None:
             return
         if len(self.picked) >= licences.MAX_AT_ONCE:
-            self.assign_error = _("At most {count} people at a time: assign these first.").format(
-                count=licences.MAX_AT_ONCE)
+            self._show_error("assign", _("At most {count} people at a time: assign these first.").format(
+                count=licences.MAX_AT_ONCE))
             return
         self.picked = [*self.picked, choice]
         self.candidates = [c for c in self.candidates if c.id != person_id]
-        self.assign_error, self.short = "", 0
+        self._clear_errors("assign")
+        self.short = 0
 
     @rx.event
     @signed_in(read_only=True)
     def unpick(self, person_id: str):
         self.picked = [p for p in self.picked if p.id != person_id]
-        self.assign_error, self.short = "", 0
+        self._clear_errors("assign")
+        self.short = 0
 
     @rx.event
     @signed_in
     def assign(self, actor: Actor, db: Session):
-        self.assign_error, self.short = "", 0
+        self._clear_errors("assign")
+        self.short = 0
         ids = [event_id(p.id, "person") for p in self.picked]
         try:
             result = licences.assign_licences(session=db, actor=actor, product_id=self._id(), person_ids=ids,
                                               ip=self._client_ip())
         except licences.NotEnoughLicences as exc:
-            self.assign_error, self.short = translate_error(exc), exc.short
+            self._show_error("assign", translate_error(exc))
+            self.short = exc.short
             return None
         self.picked, self.candidates, self.search_text = [], [], ""
         self._first_page(actor, db)
@@ -303,16 +327,8 @@ class LicenceHoldersState(KeysetPages, SessionState):
     def preview_buy(self, actor: Actor, db: Session):
         ids = [event_id(p.id, "person") for p in self.picked]
         plan = licences.preview_buy_and_assign(session=db, actor=actor, product_id=self._id(), person_ids=ids)
-        preview, locale = plan.preview, actor.locale
-        self.buy_title = _("Buy {extra} more {product} licences and assign {people} people").format(
-            extra=plan.extra, product=preview.product, people=plan.people)
-        self.buy_lines = [PriceLine(line.description, format_money(line.amount, locale)) for line in preview.lines]
-        self.buy_tax, self.buy_total = format_money(preview.tax, locale), format_money(preview.total, locale)
-        self.buy_payment = preview.payment_label
-        self.buy_renewal = (f"From {format_day(preview.effective_on, locale)} the subscription has "
-                            f"{preview.new_quantity} licences; the next renewal costs "
-                            f"{format_money(preview.next_renewal, locale)}.")
-        self._buy_token, self.buy_open = preview.token, True
+        self.buy = buy_preview(plan, actor.locale)
+        self._buy_token, self.buy_open = plan.preview.token, True
 
     @rx.event
     @signed_in(read_only=True)
@@ -323,11 +339,12 @@ class LicenceHoldersState(KeysetPages, SessionState):
     @signed_in
     def confirm_buy(self, actor: Actor, db: Session):
         ids = [event_id(p.id, "person") for p in self.picked]
-        token, total = self._buy_token, self.buy_total
+        token, total = self._buy_token, self.buy.total
         self.buy_open, self._buy_token = False, ""
         result = licences.buy_and_assign(session=db, actor=actor, product_id=self._id(), person_ids=ids,
                                          preview_token=token, ip=self._client_ip())
-        self.picked, self.candidates, self.search_text, self.short, self.assign_error = [], [], "", 0, ""
+        self.picked, self.candidates, self.search_text, self.short = [], [], "", 0
+        self._clear_errors("assign")
         self._first_page(actor, db)
         return rx.toast.success(ngettext("Paid {total}; {count} licence of {product} assigned.",
                                          "Paid {total}; {count} licences of {product} assigned.",

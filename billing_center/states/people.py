@@ -20,7 +20,8 @@ from billing_center.services import members
 from billing_center.services.actors import Actor
 from billing_center.services.member_csv import MAX_BYTES
 from billing_center.states.paging import KeysetPages
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.rows import blank
+from billing_center.states.session import FieldErrors, SessionState, event_id, signed_in
 
 UPLOAD_ID = "members_csv"
 SHOWN_PROBLEMS = 50
@@ -43,12 +44,28 @@ class ProblemRow:
     reason: str
 
 
+@dataclasses.dataclass
+class ImportCheck:
+    """What importing the chosen file would do: its rows, the people it adds, and its bad rows."""
+
+    rows: int
+    new: int
+    existing: int
+    problem_count: int
+    problems: list[ProblemRow]  # the first SHOWN_PROBLEMS
+
+
+def import_check(report: members.ImportReport) -> ImportCheck:
+    return ImportCheck(rows=report.rows, new=report.new, existing=report.existing, problem_count=len(report.problems),
+                       problems=[ProblemRow(str(p.line), p.reason) for p in report.problems[:SHOWN_PROBLEMS]])
+
+
 def member_row(m: members.MemberRow) -> MemberRow:
     return MemberRow(id=str(m.id), name=m.name, email=m.email, role=role_label(Role(m.role)), team=m.team or "-",
                      licences=m.licences, can_remove=not m.is_you)
 
 
-class PeopleState(KeysetPages, SessionState):
+class PeopleState(KeysetPages, FieldErrors, SessionState):
     allowed: bool = True
     locked_message: str = ""
     query: str = ""
@@ -57,25 +74,16 @@ class PeopleState(KeysetPages, SessionState):
     total: int = 0
     loaded: bool = False
 
-    name_error: str = ""
-    email_error: str = ""
-    action_error: str = ""
-
-    file_error: str = ""
     file_name: str = ""
     checked: bool = False
-    preview_rows: int = 0
-    preview_new: int = 0
-    preview_existing: int = 0
-    problems: list[ProblemRow] = []
-    problem_count: int = 0
+    report: ImportCheck = blank(ImportCheck)
     importing: bool = False
     import_done: int = 0
     import_total: int = 0
     _csv: bytes = b""
 
-    field_errors: ClassVar[dict[str, str]] = {"name": "name_error", "email": "email_error", "file": "file_error",
-                                              "*": "action_error"}
+    # ``errors`` keys: name and email (the add form), file (the CSV import), action (any other refusal)
+    field_errors: ClassVar[dict[str, str]] = {"name": "name", "email": "email", "file": "file", "*": "action"}
 
     def _fetch(self, actor: Actor, db: Session, cursor: str) -> None:
         page = members.list_members(session=db, actor=actor, query=self.query, cursor=cursor or None)
@@ -86,7 +94,7 @@ class PeopleState(KeysetPages, SessionState):
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
         self.query = str(self.router.url.query_parameters.get("q", "") or "")[:100]
-        self.name_error = self.email_error = self.action_error = ""
+        self._clear_errors("name", "email", "action")
         self._clear_import()
         try:
             self._first_page(actor, db)
@@ -104,7 +112,7 @@ class PeopleState(KeysetPages, SessionState):
     @rx.event
     @signed_in
     def add(self, actor: Actor, db: Session, form_data: dict):
-        self.name_error = self.email_error = self.action_error = ""
+        self._clear_errors("name", "email", "action")
         person = members.add_member(session=db, actor=actor, name=form_text(form_data, "member_name"),
                                     email=form_text(form_data, "member_email"), ip=self._client_ip())
         self._first_page(actor, db)
@@ -124,14 +132,10 @@ class PeopleState(KeysetPages, SessionState):
 
     # --- CSV import -----------------------------------------------------------------------------
     def _clear_import(self) -> None:
-        self.file_error, self.file_name, self.checked, self.problems, self.problem_count = "", "", False, [], 0
-        self.preview_rows = self.preview_new = self.preview_existing = self.import_done = self.import_total = 0
+        self._clear_errors("file")
+        self.file_name, self.checked, self.report = "", False, blank(ImportCheck)
+        self.import_done = self.import_total = 0
         self._csv, self.importing = b"", False
-
-    def _show_report(self, report: members.ImportReport) -> None:
-        self.preview_rows, self.preview_new, self.preview_existing = report.rows, report.new, report.existing
-        self.problem_count = len(report.problems)
-        self.problems = [ProblemRow(str(p.line), p.reason) for p in report.problems[:SHOWN_PROBLEMS]]
 
     @rx.event
     @signed_in
@@ -139,18 +143,18 @@ class PeopleState(KeysetPages, SessionState):
         """Read the chosen file and show what importing it would do; nothing changes yet."""
         self._clear_import()
         if not files:
-            self.file_error = _("Choose a CSV file first.")
+            self._show_error("file", _("Choose a CSV file first."))
             return
         data = files[0].file.read(MAX_BYTES + 1)
         self.file_name = files[0].name or "members.csv"
         report = members.preview_import(session=db, actor=actor, data=data)
         self._csv, self.checked = data, True
-        self._show_report(report)
+        self.report = import_check(report)
 
     @rx.event
     @signed_in(read_only=True)
     def file_rejected(self):
-        self.file_error = _("Choose one CSV file (.csv).")
+        self._show_error("file", _("Choose one CSV file (.csv)."))
 
     @rx.event
     @signed_in(read_only=True)

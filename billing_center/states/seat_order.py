@@ -5,6 +5,7 @@ history below the checkout is states/order_history.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Mapping
 from typing import ClassVar
@@ -21,49 +22,67 @@ from billing_center.services import seat_orders, wallet
 from billing_center.services.actors import Actor
 from billing_center.services.seat_orders import COUNTRIES
 from billing_center.states.order_history import OrderHistoryState
-from billing_center.states.rows import Option, card_options
-from billing_center.states.session import SessionState, signed_in
+from billing_center.states.rows import Option, blank, card_options
+from billing_center.states.session import FieldErrors, SessionState, field_setter, signed_in
 
 # The estimate's errors show at the number of seats, whatever field they name.
-AT_SEATS = {"*": "seats_error", "country": "seats_error"}
+AT_SEATS = {"*": "seats", "country": "seats"}
 
 
-class SeatOrderState(SessionState):
+@dataclasses.dataclass
+class SeatEstimate:
+    """The price of the seats asked for, in the billing country's currency (R-ORD-3)."""
+
+    line: str  # "{count} seats × {price} per month × 12 months"
+    total: str  # the year's price before tax; "" while there is no estimate to show
+    tax_line: str
+    charge_total: str
+
+
+def seat_estimate(quote: seat_orders.Estimate, locale: str) -> SeatEstimate:
+    return SeatEstimate(
+        line=ngettext("{count} seat × {price} per month × 12 months",
+                      "{count} seats × {price} per month × 12 months", quote.seats).format(
+            count=quote.seats, price=format_money(quote.unit_price, locale)),
+        total=format_money(quote.annual, locale),
+        tax_line=_("Tax: {amount}").format(amount=format_money(quote.tax, locale))
+        if quote.tax.amount_minor else _("No VAT is added (reverse charge or outside the EU)."),
+        charge_total=format_money(quote.total, locale))
+
+
+@dataclasses.dataclass
+class PlacedOrder:
+    """The order a checkout placed, as the last step states it."""
+
+    number: str
+    invoice: str
+    total: str
+
+
+class SeatOrderState(FieldErrors, SessionState):
     step: str = "seats"  # seats -> payment -> done
     intro: str = ""  # the price per learner and the order limits, in the organisation's format
     seats: str = ""
-    seats_error: str = ""
-    estimate_line: str = ""
-    estimate_total: str = ""
-    tax_line: str = ""
-    charge_total: str = ""
+    estimate: SeatEstimate = blank(SeatEstimate)
     country: str = "US"
     currency: str = "USD"
     contact_name: str = ""
     contact_email: str = ""
-    name_error: str = ""
-    email_error: str = ""
-    country_error: str = ""
-    card_error: str = ""
-    form_error: str = ""
     pay_with: str = "new"
     saved_cards: list[Option] = []
     processor_url: str = ""
-    done_number: str = ""
-    done_invoice: str = ""
-    done_total: str = ""
+    done: PlacedOrder = blank(PlacedOrder)
     _checkout_key: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {
-        "seats": "seats_error", "contact_name": "name_error", "contact_email": "email_error",
-        "country": "country_error", "card": "card_error", "*": "form_error",
-    }
+    # ``errors`` keys: seats, name, email, country, card, and form for any other refusal
+    field_errors: ClassVar[dict[str, str]] = {"seats": "seats", "contact_name": "name", "contact_email": "email",
+                                              "country": "country", "card": "card", "*": "form"}
 
     def _service_error(self, exc: ServiceError, errors: Mapping[str, str] | None = None):
         target = self._error_target(exc, errors)
-        if target == "seats_error":
+        if target == "seats":
             self.step = "seats"
-        elif target == "card_error" or isinstance(exc, Conflict):
+        elif target == "card" or isinstance(exc, Conflict):
             # A definite "no" from the processor, or a checkout that cannot complete any more (used for
             # another request, or its charge refunded): the next try is a new checkout (a new key). A
             # payment the processor did not confirm keeps its key: the retry finds the charge already made.
@@ -72,15 +91,12 @@ class SeatOrderState(SessionState):
 
     def _estimate(self, actor: Actor, db: Session) -> None:
         quote = seat_orders.estimate(session=db, actor=actor, seats=self.seats, country=self.country)
-        locale = actor.locale
         self.currency = quote.annual.currency
-        self.estimate_line = ngettext("{count} seat × {price} per month × 12 months",
-                                      "{count} seats × {price} per month × 12 months", quote.seats).format(
-            count=quote.seats, price=format_money(quote.unit_price, locale))
-        self.estimate_total = format_money(quote.annual, locale)
-        self.tax_line = _("Tax: {amount}").format(amount=format_money(quote.tax, locale)) \
-            if quote.tax.amount_minor else _("No VAT is added (reverse charge or outside the EU).")
-        self.charge_total = format_money(quote.total, locale)
+        self.estimate = seat_estimate(quote, actor.locale)
+
+    def _forget_estimate(self) -> None:
+        """No estimate shows (the line and total; the payment step, which shows the rest, is not open)."""
+        self.estimate = dataclasses.replace(self.estimate, line="", total="")
 
     @rx.event
     @signed_in(page=True)
@@ -95,8 +111,8 @@ class SeatOrderState(SessionState):
         if self.step == "payment" and self._checkout_key:
             return self._resume(actor, db)
         self.step = "seats"
-        self.seats_error = self.form_error = self.card_error = ""
-        self.estimate_line = self.estimate_total = ""
+        self._clear_errors("seats", "form", "card")
+        self._forget_estimate()
         self._checkout_key = ""
         self.contact_name, self.contact_email = actor.full_name, actor.email
         seats = self.router.page.params.get("seats")
@@ -116,13 +132,13 @@ class SeatOrderState(SessionState):
     def submit_seats(self, form_data: dict):
         """The form's own value is the truth: the input's debounced change may not have arrived yet."""
         self.seats = str(form_data.get("seats", self.seats))
-        self.seats_error = ""
+        self._clear_errors("seats")
         return SeatOrderState.show_estimate
 
     @rx.event
     @signed_in(errors=AT_SEATS)
     def show_estimate(self, actor: Actor, db: Session):
-        self.estimate_line = self.estimate_total = ""
+        self._forget_estimate()
         self._estimate(actor, db)
 
     @rx.event
@@ -133,7 +149,7 @@ class SeatOrderState(SessionState):
         cards = wallet.list_cards(session=db, actor=actor) if actor.is_billing_admin else []
         self.saved_cards = card_options(cards)
         self.pay_with = "new"
-        self.card_error = self.form_error = self.name_error = self.email_error = self.country_error = ""
+        self._clear_errors("card", "form", "name", "email", "country")
         self._checkout_key = secrets.token_urlsafe(24)
         self.step = "payment"
 
@@ -148,25 +164,15 @@ class SeatOrderState(SessionState):
     def set_country(self, actor: Actor, db: Session, value: str):
         """R-ORD-3: the currency of the estimate follows the billing country."""
         if value not in COUNTRIES:
-            self.country_error = _("Choose the billing country.")
+            self._show_error("country", _("Choose the billing country."))
             return
-        self.country, self.country_error = value, ""
+        self.country = value
+        self._clear_errors("country")
         self._estimate(actor, db)
 
-    @rx.event
-    @signed_in
-    def set_contact_name(self, value: str):
-        self.contact_name, self.name_error = value, ""
-
-    @rx.event
-    @signed_in
-    def set_contact_email(self, value: str):
-        self.contact_email, self.email_error = value, ""
-
-    @rx.event
-    @signed_in
-    def set_pay_with(self, value: str):
-        self.pay_with, self.card_error = value, ""
+    set_contact_name = field_setter("contact_name", clears=("name",))
+    set_contact_email = field_setter("contact_email", clears=("email",))
+    set_pay_with = field_setter("pay_with", clears=("card",))
 
     def _resume(self, actor: Actor, db: Session):
         """This tab's checkout was open when the page was reloaded or its connection dropped and came
@@ -179,17 +185,17 @@ class SeatOrderState(SessionState):
         return self._done(result, actor)
 
     def _done(self, result: seat_orders.OrderResult, actor: Actor):
-        self.done_number, self.done_invoice = result.order_number, result.invoice_number
-        self.done_total = format_money(result.total, actor.locale)
+        self.done = PlacedOrder(number=result.order_number, invoice=result.invoice_number,
+                                total=format_money(result.total, actor.locale))
         self.step = "done"
         return [OrderHistoryState.first_page,
                 rx.toast.success(_("Order {number} is complete. The receipt is on its way.").format(
                     number=result.order_number))]
 
     def _place(self, actor: Actor, db: Session, *, card_token: str = "", saved_card_id: int | None = None):
-        self.card_error = self.form_error = self.name_error = self.email_error = self.seats_error = ""
+        self._clear_errors("card", "form", "name", "email", "seats")
         if not self._checkout_key:
-            self.form_error = _("This checkout has expired. Start again with the number of seats.")
+            self._show_error("form", _("This checkout has expired. Start again with the number of seats."))
             return
         result = seat_orders.place_card_order(
             session=db, actor=actor, gateway=get_gateway(), idempotency_key=self._checkout_key,
@@ -202,8 +208,8 @@ class SeatOrderState(SessionState):
     def complete_with_card(self, actor: Actor, db: Session, card: dict):
         """The hosted fields answered with a token (or an error); only token/brand/last4/expiry arrive."""
         if not isinstance(card, dict) or card.get("error") or not card.get("token"):
-            self.card_error = str(card.get("error")) if isinstance(card, dict) and card.get("error") \
-                else _("Enter your card details.")
+            self._show_error("card", str(card.get("error")) if isinstance(card, dict) and card.get("error")
+                             else _("Enter your card details."))
             return
         return self._place(actor, db, card_token=card_result_fields(card)["token"])
 
@@ -213,7 +219,7 @@ class SeatOrderState(SessionState):
         """The saved card the "Pay with" select showed at the click (the service checks it is the actor's)."""
         choice = str(card_id)
         if not choice.isdigit():
-            self.card_error = _("Choose a card.")
+            self._show_error("card", _("Choose a card."))
             return
         self.pay_with = choice
         return self._place(actor, db, saved_card_id=int(choice))
@@ -223,7 +229,7 @@ class SeatOrderState(SessionState):
     def new_order(self):
         self.step = "seats"
         self.seats = ""
-        self.estimate_line = self.estimate_total = ""
+        self._forget_estimate()
         self._checkout_key = ""
 
 

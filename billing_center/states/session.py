@@ -30,10 +30,11 @@ cookie; so does the way to sign-in, so that a tab opened before a sign-in elsewh
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -115,38 +116,30 @@ def _handler(fn: Callable, *, required: bool, page: bool, errors: Mapping[str, s
 
         @functools.wraps(fn)
         def wrapper(self: SessionState, *args, **kwargs):
-            kept = self._before_event(page)
-            try:
-                with i18n.using(self._language()):
-                    try:
-                        with session_scope() as db:
-                            actor, go = begin(self, db)
-                            if go:
-                                yield from fn(self, **inject(args, kwargs, actor, db))
-                        self._slide_session(db)
-                        if not go:
-                            yield self._to_sign_in()
-                    except ServiceError as exc:
-                        yield self._service_error(exc, errors)
-            finally:
-                self._after_event(page, kept)
+            with self._event(page):
+                try:
+                    with session_scope() as db:
+                        actor, go = begin(self, db)
+                        if go:
+                            yield from fn(self, **inject(args, kwargs, actor, db))
+                    self._slide_session(db)
+                    if not go:
+                        yield self._to_sign_in()
+                except ServiceError as exc:
+                    yield self._service_error(exc, errors)
 
     else:
 
         @functools.wraps(fn)
         def wrapper(self: SessionState, *args, **kwargs):
-            kept = self._before_event(page)
-            try:
-                with i18n.using(self._language()):
-                    try:
-                        with session_scope() as db:
-                            actor, go = begin(self, db)
-                            result = fn(self, **inject(args, kwargs, actor, db)) if go else None
-                        self._slide_session(db)
-                    except ServiceError as exc:
-                        return self._service_error(exc, errors)
-            finally:
-                self._after_event(page, kept)
+            with self._event(page):
+                try:
+                    with session_scope() as db:
+                        actor, go = begin(self, db)
+                        result = fn(self, **inject(args, kwargs, actor, db)) if go else None
+                    self._slide_session(db)
+                except ServiceError as exc:
+                    return self._service_error(exc, errors)
             return result if go else self._to_sign_in()
 
     # Reflex reads a handler's parameters and type hints to build its event arguments:
@@ -207,6 +200,16 @@ class SessionState(rx.State):
     # components/forms.py), by state: the load keeps them as the person left them. Backend vars of
     # SessionState live on one instance shared by every section's state, hence the key.
     _early_fields: dict[str, list[str]] = {}
+
+    @contextlib.contextmanager
+    def _event(self, page: bool) -> Iterator[None]:
+        """Around a (plain or generator) handler: its language, and what a page's load keeps (issue 14)."""
+        kept = self._before_event(page)
+        try:
+            with i18n.using(self._language()):
+                yield
+        finally:
+            self._after_event(page, kept)
 
     def _before_event(self, page: bool) -> dict[str, Any]:
         """Before a handler: for a page's load event, what the person already set on this page (the load
