@@ -14,7 +14,7 @@ Side by side in one run, on SQLite and PostgreSQL (issue 10, "Performance"):
 - the Usage page's data (``usage.usage_summary``, what the page loads) after all those events.
 
 Options: ``--events N`` (100,000 per path; 10 million is the issue's size), ``--people N`` (20,000),
-``--clients N`` (4), ``--skip-postgres``, ``--skip-http``, ``--skip-service``. The floor inserts at most
+``--clients N`` (4), ``--skip-sqlite``, ``--skip-postgres``, ``--skip-http``, ``--skip-service``. The floor inserts at most
 the first million stored rows again.
 """
 
@@ -372,10 +372,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-service", action="store_true")
     args = parser.parse_args()
-    backends = ["sqlite"] if args.skip_postgres else ["sqlite", "postgresql"]
+    backends = [b for b, skip in (("sqlite", args.skip_sqlite), ("postgresql", args.skip_postgres)) if not skip]
     for backend in backends:
         with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
             run(backend, url, args, Path(tmp))
