@@ -14,8 +14,8 @@ Side by side in one run, on SQLite and PostgreSQL (issue 10, "Performance"):
 - the Usage page's data (``usage.usage_summary``, what the page loads) after all those events.
 
 Options: ``--events N`` (100,000 per path; 10 million is the issue's size), ``--people N`` (20,000),
-``--clients N`` (4), ``--skip-sqlite``, ``--skip-postgres``, ``--skip-http``, ``--skip-service``. The floor inserts at most
-the first million stored rows again.
+``--clients N`` (4), ``--skip-sqlite``, ``--skip-postgres``, ``--skip-http``, ``--skip-service``. The floor
+inserts at most the first million stored rows again.
 """
 
 from __future__ import annotations
