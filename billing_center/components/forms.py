@@ -87,6 +87,16 @@ def submit_form(*children: rx.Component, on_submit, **props) -> rx.Component:
                    **{"width": "100%", **props})
 
 
+def form_card(title: str, *children: rx.Component, on_submit, **props) -> rx.Component:
+    """A card that is one submit form under its h2 ``title`` (an ``N_`` msgid); ``props`` lay out its column
+    (``spacing`` "3" unless told, ``align``, ``max_width``)."""
+    return rx.card(
+        submit_form(rx.vstack(rx.heading(tr(title), size="4", as_="h2"), *children,
+                              **{"spacing": "3", "width": "100%", **props}), on_submit=on_submit),
+        width="100%",
+    )
+
+
 def submit_button(*children, **props) -> rx.Component:
     """The form's submit button: active from the moment the page runs, connected or not (rules 3, 4)."""
     disabled = props.pop("disabled", None)

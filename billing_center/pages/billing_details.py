@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from billing_center.components.form_fields import SELECT_STYLE, labelled
-from billing_center.components.forms import error_of, labelled_input, submit_button, submit_form
+from billing_center.components.forms import error_of, form_card, labelled_input, submit_button
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
 from billing_center.components.ui import error_notice, value_grid
@@ -31,37 +31,30 @@ def _summary() -> rx.Component:
 
 
 def _form() -> rx.Component:
-    return rx.card(
-        submit_form(
-            rx.vstack(
-                rx.heading(t("E-invoicing details"), size="4", as_="h2"),
-                rx.text(t("Invoices and credit notes are sent as Factur-X PDFs and Peppol BIS Billing 3.0 UBL. "
-                        "Belgian organisations are reached at their enterprise number (scheme 0208)."),
-                        size="2", color_scheme="gray"),
-                labelled_input(N_("VAT id"), "vat_id", error_of(S, "vat_id"), default_value=S.detail.vat_id,
-                               hint=N_("With the country code: BE0123456749, NL859123455B01, FR40303265045, "
-                                    "DE136695976.")),
-                labelled(
-                    N_("Peppol endpoint scheme"),
-                    rx.el.select(rx.el.option(t("From the VAT id"), value=""),
-                                 rx.foreach(S.schemes, lambda o: rx.el.option(o.label, value=o.value)),
-                                 id="peppol_scheme", name="peppol_scheme", default_value=S.detail.peppol_scheme,
-                                 style=SELECT_STYLE),
-                    error_of(S, "peppol_scheme"),
-                ),
-                labelled_input(N_("Peppol endpoint id"), "peppol_id", error_of(S, "peppol_id"),
-                               default_value=S.detail.peppol_id,
-                               hint=N_("Leave both empty to be reached at the VAT id "
-                                       "(the enterprise number in Belgium).")),
-                error_notice(error_of(S, "action")),
-                submit_button(t("Save billing details")),
-                spacing="3",
-                width="100%",
-                max_width="560px",
-            ),
-            on_submit=S.save,
+    return form_card(
+        N_("E-invoicing details"),
+        rx.text(t("Invoices and credit notes are sent as Factur-X PDFs and Peppol BIS Billing 3.0 UBL. "
+                "Belgian organisations are reached at their enterprise number (scheme 0208)."),
+                size="2", color_scheme="gray"),
+        labelled_input(N_("VAT id"), "vat_id", error_of(S, "vat_id"), default_value=S.detail.vat_id,
+                       hint=N_("With the country code: BE0123456749, NL859123455B01, FR40303265045, "
+                            "DE136695976.")),
+        labelled(
+            N_("Peppol endpoint scheme"),
+            rx.el.select(rx.el.option(t("From the VAT id"), value=""),
+                         rx.foreach(S.schemes, lambda o: rx.el.option(o.label, value=o.value)),
+                         id="peppol_scheme", name="peppol_scheme", default_value=S.detail.peppol_scheme,
+                         style=SELECT_STYLE),
+            error_of(S, "peppol_scheme"),
         ),
-        width="100%",
+        labelled_input(N_("Peppol endpoint id"), "peppol_id", error_of(S, "peppol_id"),
+                       default_value=S.detail.peppol_id,
+                       hint=N_("Leave both empty to be reached at the VAT id "
+                               "(the enterprise number in Belgium).")),
+        error_notice(error_of(S, "action")),
+        submit_button(t("Save billing details")),
+        max_width="560px",
+        on_submit=S.save,
     )
 
 

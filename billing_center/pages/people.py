@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import error_of, labelled_input, search_form, submit_button, submit_form
+from billing_center.components.forms import error_of, form_card, labelled_input, search_form, submit_button
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
 from billing_center.components.ui import (
@@ -47,27 +47,19 @@ def _member_row(row) -> rx.Component:
 
 
 def _add_form() -> rx.Component:
-    return rx.card(
-        submit_form(
-            rx.vstack(
-                rx.heading(t("Add a member"), size="4", as_="h2"),
-                rx.hstack(
-                    labelled_input(N_("Name"), "member_name", error_of(S, "name"), autocomplete="off"),
-                    labelled_input(N_("E-mail address"), "member_email", error_of(S, "email"), kind="email",
-                        autocomplete="off"),
-                    width="100%",
-                    spacing="3",
-                    align="start",
-                ),
-                submit_button(rx.icon("user-plus", size=16), t("Add member")),
-                spacing="3",
-                width="100%",
-                align="start",
-            ),
-            on_submit=S.add,
+    return form_card(
+        N_("Add a member"),
+        rx.hstack(
+            labelled_input(N_("Name"), "member_name", error_of(S, "name"), autocomplete="off"),
+            labelled_input(N_("E-mail address"), "member_email", error_of(S, "email"), kind="email",
+                autocomplete="off"),
             width="100%",
+            spacing="3",
+            align="start",
         ),
-        width="100%",
+        submit_button(rx.icon("user-plus", size=16), t("Add member")),
+        align="start",
+        on_submit=S.add,
     )
 
 

@@ -21,31 +21,31 @@ from billing_center.states.session import SessionState, event_id, signed_in
 
 @dataclasses.dataclass
 class InvoiceRow:
-    number: str = ""
-    status: str = ""
-    status_color: str = ""
-    issued: str = ""
-    due: str = ""
-    total: str = ""
+    number: str
+    status: str
+    status_color: str
+    issued: str
+    due: str
+    total: str
 
 
 @dataclasses.dataclass
 class ProfileRow:
-    id: str = ""
-    name: str = ""
-    currency: str = ""
-    invoice_email: str = ""
-    po_number: str = ""
-    address: str = ""
-    payment_method: str = ""
-    invoice_count: str = ""
-    invoices: list[InvoiceRow] = dataclasses.field(default_factory=list)
+    id: str
+    name: str
+    currency: str
+    invoice_email: str
+    po_number: str
+    address: str
+    payment_method: str
+    invoice_count: str
+    invoices: list[InvoiceRow]
 
 
 @dataclasses.dataclass
 class AccountRow:
-    name: str = ""
-    profiles: list[ProfileRow] = dataclasses.field(default_factory=list)
+    name: str
+    profiles: list[ProfileRow]
 
 
 def invoice_row(invoice: billing_accounts.ProfileInvoice, locale: str) -> InvoiceRow:

@@ -1,5 +1,6 @@
 """Previous / next over a list paginated on the server with a keyset: a section's state mixes this in
-and fills its rows in ``_fetch``; the state keeps the cursor of each page visited, never the list."""
+and fills its rows in ``_fetch``; the state keeps the cursor of each page visited, never the list.
+``_fetch`` only reads: turning a page is a read-only event (``signed_in(read_only=True)``)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ class KeysetPages(rx.State, mixin=True):
         self._reset_vars(*self.leave_resets)
 
     @rx.event
-    @signed_in
+    @signed_in(read_only=True)
     def next_page(self, actor: Actor, db: Session):
         if not self._next:
             return
@@ -52,7 +53,7 @@ class KeysetPages(rx.State, mixin=True):
         self.page_no = len(self._cursors)
 
     @rx.event
-    @signed_in
+    @signed_in(read_only=True)
     def previous_page(self, actor: Actor, db: Session):
         if len(self._cursors) <= 1:
             return

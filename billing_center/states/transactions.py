@@ -24,6 +24,7 @@ from billing_center.labels import status_label
 from billing_center.services import contracts as contract_service
 from billing_center.services import transactions as tx
 from billing_center.services.actors import Actor
+from billing_center.states.paging import KeysetPages
 from billing_center.states.session import FieldErrors, SessionState, field_setter, signed_in
 
 ALL = "all"
@@ -58,7 +59,7 @@ def invoice_row(row: tx.InvoiceRow, locale: str) -> InvoiceRow:
     )
 
 
-class TransactionsState(FieldErrors, SessionState):
+class TransactionsState(KeysetPages, FieldErrors, SessionState):
     period: str = "3m"
     date_from: str = ""
     date_to: str = ""
@@ -70,10 +71,6 @@ class TransactionsState(FieldErrors, SessionState):
 
     rows: list[InvoiceRow] = []
     count: int = 0
-    page_no: int = 1
-    has_next: bool = False
-    _cursors: list[str] = []  # cursor of each visited page ("" = the first)
-    _next: str = ""
     selected: list[str] = []
 
     csv_href: str = "/api/invoices/export.csv"
@@ -83,6 +80,8 @@ class TransactionsState(FieldErrors, SessionState):
     zip_with_xml: bool = False  # put each invoice's UBL XML beside its PDF (issue 12)
     zip_done: int = 0
     zip_total: int = 0
+
+    leave_resets: ClassVar[tuple[str, ...]] = ("period", "status", "contract", "sort", "date_from", "date_to")
 
     # A filter refused in the URL or the fields shows at its field (``errors`` keys: from, to and filter, the
     # others); a refused ZIP is a toast.
@@ -117,8 +116,7 @@ class TransactionsState(FieldErrors, SessionState):
         if not cursor:
             self.count = tx.count_invoices(session=db, actor=actor, flt=flt)
         self.rows = [invoice_row(r, actor.locale) for r in page.rows]
-        self._next = page.next_cursor or ""
-        self.has_next = page.next_cursor is not None
+        self._page_shown(page.next_cursor)
 
     @rx.event
     @signed_in(page=True, read_only=True)
@@ -136,14 +134,14 @@ class TransactionsState(FieldErrors, SessionState):
             self._show_error("filter", translate_error(exc))
             return
         self._show_filter(flt, actor.locale)
-        self._cursors, self.page_no, self.selected = [""], 1, []
-        self._fetch(actor, db, "")
+        self.selected = []
+        self._first_page(actor, db)
         self.loaded = True
 
     @rx.event
     def leave(self):
         """The page is left: its filters back to their defaults for the tab's next visit (see _reset_vars)."""
-        self._reset_vars("period", "status", "contract", "sort", "date_from", "date_to")
+        self._reset_vars(*self.leave_resets)
         self._clear_errors("from", "to")
 
     def _go(self, flt: tx.InvoiceFilter):
@@ -194,26 +192,6 @@ class TransactionsState(FieldErrors, SessionState):
         except ValidationFailed as exc:
             return self._service_error(exc)
         return self._go(flt)
-
-    # --- pages ----------------------------------------------------------------------------------
-    @rx.event
-    @signed_in(read_only=True)
-    def next_page(self, actor: Actor, db: Session):
-        if not self._next:
-            return
-        cursor = self._next
-        self._fetch(actor, db, cursor)
-        self._cursors = [*self._cursors, cursor]
-        self.page_no = len(self._cursors)
-
-    @rx.event
-    @signed_in(read_only=True)
-    def previous_page(self, actor: Actor, db: Session):
-        if len(self._cursors) <= 1:
-            return
-        self._cursors = self._cursors[:-1]
-        self._fetch(actor, db, self._cursors[-1])
-        self.page_no = len(self._cursors)
 
     # --- selection ----------------------------------------------------------------------------
     @rx.event
