@@ -12,7 +12,7 @@ from billing_center.components.forms import (
     submit_button,
     submit_form,
 )
-from billing_center.components.i18n import t
+from billing_center.components.i18n import t, tr
 from billing_center.components.ui import error_notice
 from billing_center.i18n import N_
 from billing_center.services.activation import MIN_PASSWORD
@@ -24,53 +24,55 @@ def _who() -> rx.Component:
                    ActivateState.link_what, ".", size="2", color_scheme="gray")
 
 
-def _sign_up() -> rx.Component:
+def _link_form(heading: str, *fields: rx.Component, submit: str, on_submit) -> rx.Component:
+    """A step of the link's page that signs the visitor up or in: the link's e-mail goes with the form as
+    the username a password manager stores (hidden), then the ``fields`` and the ``submit`` button."""
     return rx.vstack(
-        public_heading(N_("Create your account")),
+        public_heading(heading),
         _who(),
         submit_form(
             rx.vstack(
                 rx.el.input(type="email", name="username", value=ActivateState.link_email, read_only=True,
                             auto_complete="username", hidden=True),
-                rx.cond(ActivateState.needs_name,
-                        labelled_input(N_("Full name"), "full_name", error_of(ActivateState, "full_name"),
-                                       autocomplete="name", required=True)),
-                labelled_input(N_("New password"), "password", error_of(ActivateState, "password"), kind="password",
-                               autocomplete="new-password",
-                               hint=t(N_("At least {count} characters.")).replace("{count}", str(MIN_PASSWORD)),
-                               required=True),
-                labelled_input(N_("Repeat the password"), "password_again", error_of(ActivateState, "password_again"),
-                               kind="password", autocomplete="new-password", required=True),
-                submit_button(t("Create account"), size="3", width="100%"),
+                *fields,
+                submit_button(tr(submit), size="3", width="100%"),
                 spacing="4", width="100%",
             ),
-            on_submit=ActivateState.sign_up,
+            on_submit=on_submit,
         ),
         spacing="4", width="100%",
     )
 
 
+def _sign_up() -> rx.Component:
+    return _link_form(
+        N_("Create your account"),
+        rx.cond(ActivateState.needs_name,
+                labelled_input(N_("Full name"), "full_name", error_of(ActivateState, "full_name"),
+                               autocomplete="name", required=True)),
+        labelled_input(N_("New password"), "password", error_of(ActivateState, "password"), kind="password",
+                       autocomplete="new-password",
+                       hint=t(N_("At least {count} characters.")).replace("{count}", str(MIN_PASSWORD)),
+                       required=True),
+        labelled_input(N_("Repeat the password"), "password_again", error_of(ActivateState, "password_again"),
+                       kind="password", autocomplete="new-password", required=True),
+        submit=N_("Create account"),
+        on_submit=ActivateState.sign_up,
+    )
+
+
 def _sign_in() -> rx.Component:
-    return rx.vstack(
-        public_heading(N_("Sign in to continue")),
-        _who(),
-        submit_form(
-            rx.vstack(
-                rx.vstack(
-                    rx.text(t("Work e-mail"), size="2", weight="medium"),
-                    rx.text(ActivateState.link_email, size="3"),
-                    spacing="1", width="100%",
-                ),
-                rx.el.input(type="email", name="username", value=ActivateState.link_email, read_only=True,
-                            auto_complete="username", hidden=True),
-                labelled_input(N_("Password"), "password", error_of(ActivateState, "password"), kind="password",
-                               autocomplete="current-password", required=True),
-                submit_button(t("Sign in"), size="3", width="100%"),
-                spacing="4", width="100%",
-            ),
-            on_submit=ActivateState.sign_in,
+    return _link_form(
+        N_("Sign in to continue"),
+        rx.vstack(
+            rx.text(t("Work e-mail"), size="2", weight="medium"),
+            rx.text(ActivateState.link_email, size="3"),
+            spacing="1", width="100%",
         ),
-        spacing="4", width="100%",
+        labelled_input(N_("Password"), "password", error_of(ActivateState, "password"), kind="password",
+                       autocomplete="current-password", required=True),
+        submit=N_("Sign in"),
+        on_submit=ActivateState.sign_in,
     )
 
 

@@ -3,19 +3,24 @@
 Every section's state subclasses ``SessionState``. A handler that needs the signed-in person is
 decorated with :func:`signed_in` (under ``@rx.event``)::
 
-    class WalletState(SessionState):
-        field_errors: ClassVar[dict[str, str]] = {"expiry": "expiry_error", "*": "edit_name_error"}
+    class WalletState(FieldErrors, SessionState):
+        field_errors: ClassVar[dict[str, str]] = {"expiry": "expiry", "*": "edit_name"}
+
+        set_edit_name = field_setter("edit_name")  # a field's on_change
 
         @rx.event
         @signed_in
         def save_edit(self, actor: Actor, db: Session):
+            self._clear_errors("expiry", "edit_name")
             wallet.update_card(session=db, actor=actor, ...)
             return rx.toast.success("Updated.")
 
 The decorator resolves the actor from the server-side session (or redirects to sign-in), opens the
 use case's one transaction (``db``, committed when the handler returns, rolled back on any error),
 and turns a ``ServiceError`` into a message: ``exc.field`` is looked up in the state's
-``field_errors`` table (``"*"`` is the default target); with no target it becomes an error toast.
+``field_errors`` table (``"*"`` is the default target); with no target it becomes an error toast. The
+target is a key of the state's one ``errors`` var (:class:`FieldErrors`; the page shows
+``error_of(S, "expiry")`` under the field), or else the name of a var of its own.
 ``actor`` and ``db`` are injected by name and hidden from Reflex, so event arguments, ``yield`` and
 background handlers keep working. ``@signed_in(page=True)`` also fills the console header (use it on
 ``on_load`` handlers). The pages a visitor uses before signing in use :func:`public` the same way: the
