@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import form_card, submit_button
+from billing_center.components.forms import error_of, form_card, submit_button
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
 from billing_center.components.ui import confirm_dialog, data_table, status_badge
@@ -51,12 +51,12 @@ def _invite_form() -> rx.Component:
         rx.el.label(t("E-mail addresses"), html_for="emails", style={"fontSize": "14px", "fontWeight": 500}),
         rx.text_area(id="emails", name="emails", placeholder=t("name@company.com, other@company.com"),
                      rows="3", width="100%",
-                     aria_invalid=rx.cond(AdminsState.emails_error != "", "true", "false"),
+                     aria_invalid=rx.cond(error_of(AdminsState, "emails") != "", "true", "false"),
                      aria_describedby="emails-error"),
         rx.text(t("Separate addresses with commas or new lines; at most 20 at a time. Each one gets an "
                 "invitation link that works once."), size="1", color_scheme="gray"),
-        rx.cond(AdminsState.emails_error != "",
-                rx.text(AdminsState.emails_error, id="emails-error", color_scheme="red", size="2",
+        rx.cond(error_of(AdminsState, "emails") != "",
+                rx.text(error_of(AdminsState, "emails"), id="emails-error", color_scheme="red", size="2",
                         role="alert")),
         submit_button(rx.icon("user-plus", size=16), t("Invite admins")),
         spacing="2",

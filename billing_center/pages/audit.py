@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.forms import error_of
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page, empty_state
 from billing_center.components.ui import data_table, error_notice, pager
@@ -77,7 +78,7 @@ def audit_page() -> rx.Component:
                         "cancellations, payment-method changes, invitations and failed access attempts. "
                         "Times are in UTC."), size="2", color_scheme="gray"),
                 _filters(),
-                error_notice(AuditState.filter_error),
+                error_notice(error_of(AuditState, "filter")),
                 data_table([N_("When (UTC)"), N_("Who"), N_("Action"), N_("Target"), N_("Detail"), N_("IP address")],
                             AuditState.rows, _row,
                            caption=N_("Audit log"), empty_text=N_("No events match these filters.")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from billing_center.components.form_fields import option_select
+from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
 from billing_center.components.ui import error_notice, locked_notice, status_badge, value_grid
@@ -92,12 +93,12 @@ def billing_accounts_page() -> rx.Component:
     return console_page(
         N_("Billing accounts"),
         rx.vstack(
-            locked_notice(BillingAccountsState.page_error),
-            error_notice(BillingAccountsState.action_error),
+            locked_notice(error_of(BillingAccountsState, "page")),
+            error_notice(error_of(BillingAccountsState, "action")),
             rx.cond(
                 BillingAccountsState.accounts.length() > 0,
                 rx.vstack(rx.foreach(BillingAccountsState.accounts, _account), spacing="6", width="100%"),
-                rx.cond(BillingAccountsState.page_error == "",
+                rx.cond(error_of(BillingAccountsState, "page") == "",
                         empty_state("landmark", N_("No billing accounts"),
                                     N_("Billing accounts and their profiles appear here once your organisation "
                                        "has one."))),

@@ -174,7 +174,7 @@ def _edit_dialog() -> rx.Component:
         labelled(N_("Card"),
                  option_select("order-card", OrderHistoryState.wallet_cards, value=OrderHistoryState.edit_card,
                                on_change=OrderHistoryState.set_edit_card, first=("Choose a card…", "")),
-                 OrderHistoryState.edit_error),
+                 error_of(OrderHistoryState, "edit")),
         actions=[rx.button(t("Save"), on_click=OrderHistoryState.save_edit)],
         open=OrderHistoryState.edit_open,
         on_open_change=OrderHistoryState.set_edit_open,
@@ -204,8 +204,8 @@ def seat_order_page() -> rx.Component:
     return console_page(
         N_("Order seats"),
         rx.cond(
-            OrderHistoryState.page_error != "",
-            locked_notice(OrderHistoryState.page_error),
+            error_of(OrderHistoryState, "page") != "",
+            locked_notice(error_of(OrderHistoryState, "page")),
             rx.vstack(
                 rx.match(
                     SeatOrderState.step,

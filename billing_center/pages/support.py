@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
 from billing_center.components.ui import confirm_dialog, data_table, error_notice, locked_notice
@@ -38,10 +39,10 @@ def support_page() -> rx.Component:
     return console_page(
         N_("Change requests"),
         rx.vstack(
-            locked_notice(SupportState.page_error),
-            error_notice(SupportState.action_error),
+            locked_notice(error_of(SupportState, "page")),
+            error_notice(error_of(SupportState, "action")),
             rx.cond(
-                SupportState.page_error == "",
+                error_of(SupportState, "page") == "",
                 data_table([N_("Requested"), N_("Customer"), N_("Contract"), N_("Change"), N_("From → to"), N_("By"),
                             N_("Note"), N_("Action")],
                            SupportState.queue, _row, caption=N_("Open change requests"),

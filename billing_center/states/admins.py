@@ -17,7 +17,7 @@ from billing_center.i18n import _, ngettext
 from billing_center.labels import status_label
 from billing_center.services import admins, policy
 from billing_center.services.actors import Actor
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.session import FieldErrors, SessionState, event_id, signed_in
 
 
 @dataclasses.dataclass
@@ -44,16 +44,15 @@ def admin_row(admin: admins.AdminRow, locale: str) -> AdminRow:
     )
 
 
-class AdminsState(SessionState):
+class AdminsState(FieldErrors, SessionState):
     allowed: bool = True
     contracts: list[str] = []
     contract: str = ""
     not_found: bool = False
     rows: list[AdminRow] = []
-    emails_error: str = ""
     _contract_ids: dict[str, int] = {}
 
-    field_errors: ClassVar[dict[str, str]] = {"emails": "emails_error"}
+    field_errors: ClassVar[dict[str, str]] = {"emails": "emails"}  # ``errors`` key: the invited addresses
 
     def _load_rows(self, actor: Actor, db: Session) -> None:
         contract_id = self._contract_ids.get(self.contract)
@@ -64,7 +63,8 @@ class AdminsState(SessionState):
     @rx.event
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
-        self.emails_error, self.not_found, self.rows = "", False, []
+        self.not_found, self.rows = False, []
+        self._clear_errors("emails")
         try:
             contracts = admins.contracts_for_admin_page(session=db, actor=actor)
         except Forbidden:
@@ -96,7 +96,7 @@ class AdminsState(SessionState):
     @rx.event
     @signed_in
     def invite(self, actor: Actor, db: Session, form_data: dict):
-        self.emails_error = ""
+        self._clear_errors("emails")
         contract_id = self._contract_ids.get(self.contract)
         if contract_id is None:
             return rx.toast.error(_("Choose a contract first."))

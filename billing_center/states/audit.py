@@ -14,7 +14,7 @@ from billing_center.models import AuditEvent
 from billing_center.services import audit_log
 from billing_center.services.actors import Actor
 from billing_center.states.rows import Option
-from billing_center.states.session import SessionState, field_setter, signed_in
+from billing_center.states.session import FieldErrors, SessionState, field_setter, signed_in
 
 ALL = "all"
 ALARMING = ("sign_in_failed", "access_denied", "access_verification_failed")
@@ -40,7 +40,7 @@ def event_row(event: AuditEvent) -> EventRow:
                     ip=event.ip or "-", tone="red" if event.action in ALARMING else "gray")
 
 
-class AuditState(SessionState):
+class AuditState(FieldErrors, SessionState):
     allowed: bool = True
     rows: list[EventRow] = []
     action_options: list[Option] = []
@@ -50,7 +50,6 @@ class AuditState(SessionState):
     page: int = 1
     pages: int = 1
     total: int = 0
-    filter_error: str = ""
 
     def _query(self, **changes) -> str:
         values = {"action": "" if self.action == ALL else self.action, "from": self.date_from,
@@ -75,12 +74,13 @@ class AuditState(SessionState):
             page = int(str(params.get("page", "1") or "1"))
         except ValueError:
             page = 1
-        self.filter_error = ""
+        self._clear_errors("filter")
         try:
             flt = audit_log.parse_filter(action="" if self.action == ALL else self.action,
                                          date_from=self.date_from, date_to=self.date_to)
         except ValidationFailed as exc:
-            self.filter_error, flt = translate_error(exc), audit_log.AuditFilter()
+            self._show_error("filter", translate_error(exc))  # ``errors`` key: the filter in the address
+            flt = audit_log.AuditFilter()
         try:
             result = audit_log.list_events(session=db, actor=actor, flt=flt, page=page)
             actions = audit_log.actions_in_use(session=db, actor=actor)

@@ -16,7 +16,7 @@ from billing_center.labels import status_label
 from billing_center.services import billing_accounts, wallet
 from billing_center.services.actors import Actor
 from billing_center.states.rows import Option, card_options
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.session import FieldErrors, SessionState, event_id, signed_in
 
 
 @dataclasses.dataclass
@@ -67,13 +67,12 @@ def profile_row(profile: billing_accounts.ProfileView, locale: str) -> ProfileRo
     )
 
 
-class BillingAccountsState(SessionState):
+class BillingAccountsState(FieldErrors, SessionState):
     accounts: list[AccountRow] = []
     cards: list[Option] = []
-    page_error: str = ""
-    action_error: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"*": "action_error"}
+    # ``errors`` keys: page (why the accounts are not this person's) and action (a refused change)
+    field_errors: ClassVar[dict[str, str]] = {"*": "action"}
 
     def _refresh(self, actor: Actor, db: Session) -> None:
         accounts = billing_accounts.list_accounts(session=db, actor=actor)
@@ -84,19 +83,19 @@ class BillingAccountsState(SessionState):
     @rx.event
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
-        self.page_error = self.action_error = ""
+        self._clear_errors("page", "action")
         try:
             self._refresh(actor, db)
         except Forbidden:
             self.accounts = []
-            self.page_error = _("Only billing admins see the organisation's billing accounts.")
+            self._show_error("page", _("Only billing admins see the organisation's billing accounts."))
 
     @rx.event
     @signed_in
     def set_profile_card(self, actor: Actor, db: Session, profile_id: str, card_id: str):
-        self.action_error = ""
+        self._clear_errors("action")
         if not card_id:
-            self.action_error = _("Choose a card.")
+            self._show_error("action", _("Choose a card."))
             return
         profile = billing_accounts.set_profile_payment_method(
             session=db, actor=actor, profile_id=event_id(profile_id, "billing profile"),

@@ -18,7 +18,7 @@ from billing_center.labels import status_label
 from billing_center.services import seat_orders, wallet
 from billing_center.services.actors import Actor
 from billing_center.states.rows import Option, card_options
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.session import FieldErrors, SessionState, event_id, signed_in
 
 PAGE = 10
 
@@ -47,18 +47,17 @@ def order_row(order: seat_orders.OrderRow, actor: Actor) -> OrderRow:
     )
 
 
-class OrderHistoryState(SessionState):
+class OrderHistoryState(FieldErrors, SessionState):
     history: list[OrderRow] = []
     history_total: int = 0
     history_offset: int = 0
-    page_error: str = ""
     edit_open: bool = False
     edit_order: str = ""
     edit_card: str = ""
-    edit_error: str = ""
     wallet_cards: list[Option] = []
 
-    field_errors: ClassVar[dict[str, str]] = {"*": "edit_error"}
+    # ``errors`` keys: page (why the checkout is not this person's) and edit (an order's card)
+    field_errors: ClassVar[dict[str, str]] = {"*": "edit"}
 
     def _load_history(self, actor: Actor, db: Session) -> None:
         rows, self.history_total = seat_orders.order_history(session=db, actor=actor, limit=PAGE,
@@ -66,16 +65,16 @@ class OrderHistoryState(SessionState):
         self.history = [order_row(r, actor) for r in rows]
 
     @rx.event
-    @signed_in(page=True, errors={"*": "page_error"})
+    @signed_in(page=True, errors={"*": "page"})
     def load(self, actor: Actor, db: Session):
         """Who may not order seats sees why, instead of the checkout and the history."""
-        self.page_error = ""
+        self._clear_errors("page")
         self.history_offset = 0
         try:
             self._load_history(actor, db)
         except Forbidden:
             self.history, self.history_total = [], 0
-            self.page_error = _("Only billing admins and self-service buyers can order seats.")
+            self._show_error("page", _("Only billing admins and self-service buyers can order seats."))
 
     @rx.event
     @signed_in
@@ -118,7 +117,8 @@ class OrderHistoryState(SessionState):
     @signed_in
     def open_edit(self, actor: Actor, db: Session, number: str):
         self.wallet_cards = card_options(wallet.list_cards(session=db, actor=actor))
-        self.edit_order, self.edit_card, self.edit_error = number, "", ""
+        self.edit_order, self.edit_card = number, ""
+        self._clear_errors("edit")
         self.edit_open = True
 
     @rx.event
@@ -127,13 +127,14 @@ class OrderHistoryState(SessionState):
 
     @rx.event
     def set_edit_card(self, value: str):
-        self.edit_card, self.edit_error = value, ""
+        self.edit_card = value
+        self._clear_errors("edit")
 
     @rx.event
     @signed_in
     def save_edit(self, actor: Actor, db: Session):
         if not self.edit_card:
-            self.edit_error = _("Choose the card that pays this order from now on.")
+            self._show_error("edit", _("Choose the card that pays this order from now on."))
             return
         order = seat_orders.change_order_payment_method(session=db, actor=actor, order_number=self.edit_order,
                                                         card_id=event_id(self.edit_card, "card"))

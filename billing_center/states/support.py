@@ -12,7 +12,7 @@ from billing_center.formatting import format_moment
 from billing_center.i18n import _
 from billing_center.services import contract_billing
 from billing_center.services.actors import Actor
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.session import FieldErrors, SessionState, event_id, signed_in
 
 
 @dataclasses.dataclass
@@ -36,28 +36,27 @@ def queue_row(request: contract_billing.RequestView) -> QueueRow:
                     note=request.note or "—")
 
 
-class SupportState(SessionState):
+class SupportState(FieldErrors, SessionState):
     queue: list[QueueRow] = []
-    page_error: str = ""
-    action_error: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"*": "action_error"}
+    # ``errors`` keys: page (why the queue is not this person's) and action (a refused completion)
+    field_errors: ClassVar[dict[str, str]] = {"*": "action"}
 
     def _refresh(self, actor: Actor, db: Session) -> None:
         self.queue = [queue_row(r) for r in contract_billing.support_queue(session=db, actor=actor)]
 
     @rx.event
-    @signed_in(page=True, errors={"*": "page_error"})
+    @signed_in(page=True, errors={"*": "page"})
     def load(self, actor: Actor, db: Session):
         """Anyone but a support agent sees why the queue is not theirs."""
-        self.page_error = self.action_error = ""
+        self._clear_errors("page", "action")
         self.queue = []
         self._refresh(actor, db)
 
     @rx.event
     @signed_in
     def complete(self, actor: Actor, db: Session, request_id: str):
-        self.action_error = ""
+        self._clear_errors("action")
         request = contract_billing.complete_request(session=db, actor=actor,
                                                     request_id=event_id(request_id, "change request"))
         self._refresh(actor, db)

@@ -52,7 +52,6 @@ def card_row(card: wallet.CardView) -> CardRow:
 class WalletState(FieldErrors, SessionState):
     cards: list[CardRow] = []
     processor_url: str = ""
-    page_error: str = ""
     # add / replace dialog
     add_open: bool = False
     replace_id: str = ""
@@ -69,8 +68,8 @@ class WalletState(FieldErrors, SessionState):
     edit_name: str = ""
     edit_address: str = ""
 
-    # ``errors`` keys: card and holder (the add / replace dialog), expiry and edit_name (the edit dialog),
-    # action (the table's buttons)
+    # ``errors`` keys: page (why the wallet is not this person's), card and holder (the add / replace dialog),
+    # expiry and edit_name (the edit dialog), action (the table's buttons)
     field_errors: ClassVar[dict[str, str]] = {"*": "action"}
 
     def _refresh(self, actor: Actor, db: Session) -> None:
@@ -83,13 +82,12 @@ class WalletState(FieldErrors, SessionState):
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
         self.processor_url = get_gateway().browser_url()
-        self.page_error = ""
-        self._clear_errors("action")
+        self._clear_errors("page", "action")
         try:
             self._refresh(actor, db)
         except Forbidden:
             self.cards = []
-            self.page_error = _("Only billing admins manage the organisation's payment methods.")
+            self._show_error("page", _("Only billing admins manage the organisation's payment methods."))
 
     # --- add and replace ---------------------------------------------------------------------
     def _reset_card_form(self) -> None:
