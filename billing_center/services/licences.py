@@ -158,7 +158,8 @@ def _pool(actor: Actor):
 
 
 def _product_rows(session: Session, actor: Actor, product_id: int | None = None) -> list[ProductLicences]:
-    conditions = [_pool(actor)]
+    # A plan billed per monthly active user has no licences to assign (R-MAU-1): it is not listed here.
+    conditions = [_pool(actor), Product.billing_model != "mau"]
     if product_id is not None:
         conditions.append(Subscription.product_id == product_id)
     subs = session.exec(

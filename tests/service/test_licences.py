@@ -37,6 +37,11 @@ def test_demo_products_show_bought_assigned_available(session, flexis_admin, buy
                   for p in licences.list_products(session=session, actor=flexis_admin)}
     assert admin_view["Exchange Online (Plan 1)"] == (5, 4, 1)
     assert admin_view["Office 365 E3"] == (25, 12, 13)
+    # The plan billed per monthly active user has no licences to assign: not listed, its page not found.
+    assert "Learning Manager (monthly active users)" not in admin_view
+    mau = session.exec(select(Product).where(Product.code == "LM-MAU")).one()
+    with pytest.raises(NotFound):
+        licences.list_holders(session=session, actor=flexis_admin, product_id=mau.id)
     # The buyer's own purchase is theirs to manage; admins see it read-only elsewhere (R-SS-1).
     assert "SharePoint Online (Plan 1)" not in admin_view
     buyer_view = {p.product: p.assigned for p in licences.list_products(session=session, actor=buyer)}
