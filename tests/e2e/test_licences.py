@@ -29,6 +29,7 @@ def test_assign_a_licence_by_search_then_revoke_it(signed_in: Page, base: str):
     e3 = table.get_by_role("row").filter(has_text="Office 365 E3")
     expect(e3).to_contain_text("25")  # bought
     expect(e3).to_contain_text("13")  # available
+    expect(table).not_to_contain_text("monthly active users")  # billed per active user: no licences
     e3.get_by_role("link", name="Office 365 E3").click()
     expect(page.get_by_role("heading", name="Office 365 E3")).to_be_visible()
     expect(page.get_by_role("group", name="Available")).to_contain_text("13")
