@@ -15,23 +15,25 @@ branch_labels = None
 depends_on = None
 
 
+def _rebuilt_on_sqlite() -> str:
+    """SQLite copies usage_month into its new form (with or without a rowid) as its index changes;
+    PostgreSQL only alters the index (the table keyword is SQLite's own)."""
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
 def upgrade() -> None:
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.create_index("ix_person_org_email", ["organisation_id", "email"], unique=False)
     with op.batch_alter_table("usageevent", schema=None) as batch_op:
         batch_op.drop_index("ix_usage_org_time")
-    with op.batch_alter_table("usage_month", schema=None) as batch_op:
+    with op.batch_alter_table("usage_month", recreate=_rebuilt_on_sqlite(),
+                              table_kwargs={"sqlite_with_rowid": False}) as batch_op:
         batch_op.drop_index("ix_usage_month_organisation_id")
-    if op.get_bind().dialect.name == "sqlite":  # the table is copied into its new form
-        with op.batch_alter_table("usage_month", recreate="always", table_kwargs={"sqlite_with_rowid": False}):
-            pass
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        with op.batch_alter_table("usage_month", recreate="always", table_kwargs={"sqlite_with_rowid": True}):
-            pass
-    with op.batch_alter_table("usage_month", schema=None) as batch_op:
+    with op.batch_alter_table("usage_month", recreate=_rebuilt_on_sqlite(),
+                              table_kwargs={"sqlite_with_rowid": True}) as batch_op:
         batch_op.create_index("ix_usage_month_organisation_id", ["organisation_id"], unique=False)
     with op.batch_alter_table("usageevent", schema=None) as batch_op:
         batch_op.create_index("ix_usage_org_time", ["organisation_id", "occurred_at"], unique=False)
