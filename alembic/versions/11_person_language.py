@@ -1,23 +1,15 @@
-"""person language: the console language a person chose in the language menu (issue 11)
-
-Revision ID: 11_person_language
-Revises: 15_session_tickets
-"""
+"""person language: the console language a person chose in the language menu (issue 11)"""
 import sqlalchemy as sa
 
-from alembic import op
+from billing_center.migration_kit import add_columns, drop_columns
 
 revision = "11_person_language"
 down_revision = "13_invoice_status_indexes"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("language", sa.String(length=5), nullable=True))
+    add_columns("person", sa.Column("language", sa.String(length=5), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_column("language")
+    drop_columns("person", "language")

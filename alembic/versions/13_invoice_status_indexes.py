@@ -1,15 +1,9 @@
-"""invoice indexes for Overview's unpaid/overdue figures and the transactions list's counts (issue 13)
-
-Revision ID: 13_invoice_status_indexes
-Revises: 9_licences
-"""
+"""invoice indexes for Overview's unpaid/overdue figures and the transactions list's counts (issue 13)"""
 
 from alembic import op
 
 revision = "13_invoice_status_indexes"
 down_revision = "9_licences"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

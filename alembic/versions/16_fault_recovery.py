@@ -1,26 +1,17 @@
-"""fault recovery: delivery attempts and the next try of each outgoing e-mail (issue 16)
-
-Revision ID: 16_fault_recovery
-Revises: 10_usage
-"""
+"""fault recovery: delivery attempts and the next try of each outgoing e-mail (issue 16)"""
 import sqlalchemy as sa
-import sqlmodel
 
-from alembic import op
+from billing_center.migration_kit import add_columns, drop_columns, timestamp
 
 revision = '16_fault_recovery'
 down_revision = '10_usage'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('outgoingemail', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('attempts', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    add_columns('outgoingemail',
+                sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+                timestamp('next_attempt_at', nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outgoingemail', schema=None) as batch_op:
-        batch_op.drop_column('next_attempt_at')
-        batch_op.drop_column('attempts')
+    drop_columns('outgoingemail', 'next_attempt_at', 'attempts')

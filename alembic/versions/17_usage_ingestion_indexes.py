@@ -1,18 +1,12 @@
 """indexes for usage ingestion (issue 10): a batch's people found by (organisation, e-mail) from the
 index alone; the events' (organisation, time) index and the (month, person) pairs' organisation index, which
 no query reads, no longer paid on every insert; on SQLite the pairs table keeps its rows in its primary key
-(WITHOUT ROWID)
-
-Revision ID: 17_usage_ingestion_indexes
-Revises: 11_person_language
-"""
+(WITHOUT ROWID)"""
 
 from alembic import op
 
 revision = "17_usage_ingestion_indexes"
 down_revision = "11_person_language"
-branch_labels = None
-depends_on = None
 
 
 def _rebuilt_on_sqlite() -> str:
