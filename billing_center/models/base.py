@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, String
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from billing_center.domain import clock
+
+
+class OrganisationRow(SQLModel):
+    """The first columns of a table of one organisation's rows: the row's id and its organisation, indexed
+    (every query of a customer's data is scoped by it)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
 
 
 def created_at_field() -> datetime:

@@ -7,23 +7,19 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from billing_center.models.base import code_field, created_at_field, currency_field, money_field
+from billing_center.models.base import OrganisationRow, code_field, created_at_field, currency_field, money_field
 
 
-class BillingAccount(SQLModel, table=True):
+class BillingAccount(OrganisationRow, table=True):
     """R-PAY-3: a billing account holds billing profiles."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     name: str = Field(max_length=200)
     created_at: datetime = created_at_field()
 
 
-class BillingProfile(SQLModel, table=True):
+class BillingProfile(OrganisationRow, table=True):
     """R-PAY-3: each profile has its payment method and its invoices."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     billing_account_id: int = Field(foreign_key="billingaccount.id", index=True)
     name: str = Field(max_length=200)
     currency: str = currency_field()
@@ -34,11 +30,9 @@ class BillingProfile(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
-class PaymentMethod(SQLModel, table=True):
+class PaymentMethod(OrganisationRow, table=True):
     """R-PAY-2: only the processor's token, brand, last 4 digits and expiry. Never the number."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     processor_token: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
     brand: str = Field(max_length=20)  # Visa, Mastercard, Amex, ...
     last4: str = Field(max_length=4)
@@ -114,12 +108,10 @@ class InvoiceLine(SQLModel, table=True):
     tax_minor: int = money_field()
 
 
-class CreditNote(SQLModel, table=True):
+class CreditNote(OrganisationRow, table=True):
     """R-INV-4: a correction of an issued invoice, with its own number series."""
 
     __table_args__ = (UniqueConstraint("series", "sequence"),)
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     number: str = Field(sa_column=Column(String(32), nullable=False, unique=True))
     series: str = Field(default="CN", max_length=16)
@@ -143,9 +135,7 @@ class CreditNoteLine(SQLModel, table=True):
     tax_minor: int = money_field()
 
 
-class Payment(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+class Payment(OrganisationRow, table=True):
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
     order_id: int | None = Field(default=None, foreign_key="purchase_order.id")
     payment_method_id: int | None = Field(default=None, foreign_key="paymentmethod.id")

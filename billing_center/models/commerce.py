@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from billing_center.models.base import code_field, created_at_field, currency_field, money_field
+from billing_center.models.base import OrganisationRow, code_field, created_at_field, currency_field, money_field
 
 
 class Product(SQLModel, table=True):
@@ -23,11 +23,9 @@ class Product(SQLModel, table=True):
     max_seats_per_order: int = 3500  # R-ORD-1
 
 
-class Contract(SQLModel, table=True):
+class Contract(OrganisationRow, table=True):
     """R-CON-1, R-CON-3."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     number: str = Field(sa_column=Column(String(32), nullable=False, unique=True))
     status: str = code_field("active")  # ContractStatus
     start_date: date
@@ -48,11 +46,9 @@ class Contract(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
-class Subscription(SQLModel, table=True):
+class Subscription(OrganisationRow, table=True):
     """A product bought for a number of licences (R-LIC-4), by an admin or a self-service buyer."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     product_id: int = Field(foreign_key="product.id")
     contract_id: int | None = Field(default=None, foreign_key="contract.id")
     billing_profile_id: int | None = Field(default=None, foreign_key="billingprofile.id")
@@ -81,12 +77,10 @@ class Subscription(SQLModel, table=True):
     next_retry_on: date | None = None
 
 
-class Order(SQLModel, table=True):
+class Order(OrganisationRow, table=True):
     """R-CON-2, R-ORD-1..5."""
 
     __tablename__ = "purchase_order"
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     number: str = Field(sa_column=Column(String(40), nullable=False, unique=True))
     contract_id: int | None = Field(default=None, foreign_key="contract.id", index=True)
     subscription_id: int | None = Field(default=None, foreign_key="subscription.id")
@@ -109,14 +103,12 @@ class Order(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
-class LicenceAssignment(SQLModel, table=True):
+class LicenceAssignment(OrganisationRow, table=True):
     """R-LIC-2. A revoked assignment keeps its row (revoked_at) for the audit trail."""
 
     __table_args__ = (Index("ix_assignment_sub_person", "subscription_id", "person_id"),
                       Index("ix_assignment_person_live", "person_id", "revoked_at"),
                       Index("ix_assignment_sub_live", "subscription_id", "revoked_at"))
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     subscription_id: int = Field(foreign_key="subscription.id")
     person_id: int = Field(foreign_key="person.id")
     assigned_by_id: int | None = Field(default=None, foreign_key="person.id")
@@ -136,11 +128,9 @@ class SelfServiceProduct(SQLModel, table=True):
     changed_at: datetime = created_at_field()
 
 
-class ActivationKey(SQLModel, table=True):
+class ActivationKey(OrganisationRow, table=True):
     """R-ACC-4: purchase-order activation key for N seats; several keys add up."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     key: str = Field(sa_column=Column(String(40), nullable=False, unique=True))
     product_id: int = Field(foreign_key="product.id")
     seats: int
@@ -165,11 +155,9 @@ class UsageEvent(SQLModel, table=True):
     occurred_at: datetime
 
 
-class ChangeRequest(SQLModel, table=True):
+class ChangeRequest(OrganisationRow, table=True):
     """R-CON-3: billing frequency / payment terms / payment method changes handled by support."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     contract_id: int = Field(foreign_key="contract.id")
     requested_by_id: int = Field(foreign_key="person.id")
     kind: str = Field(max_length=40)  # billing_frequency, payment_terms, payment_method

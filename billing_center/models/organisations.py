@@ -8,7 +8,7 @@ from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from billing_center.domain import clock
-from billing_center.models.base import code_field, created_at_field
+from billing_center.models.base import OrganisationRow, code_field, created_at_field
 
 
 class Organisation(SQLModel, table=True):
@@ -34,12 +34,10 @@ class Organisation(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
-class Person(SQLModel, table=True):
+class Person(OrganisationRow, table=True):
     # The members directory and the licence holders list page through people by name (issue 9).
     __table_args__ = (Index("ix_person_org_name", "organisation_id", "full_name", "id"),
                       Index("ix_person_org_email", "organisation_id", "email"))  # usage ingestion's lookups
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
     full_name: str = Field(max_length=200)
     password_hash: str | None = Field(default=None, max_length=255)
@@ -90,11 +88,9 @@ class AccessAttempt(SQLModel, table=True):
     at: datetime = Field(default_factory=clock.now, index=True)
 
 
-class AccessToken(SQLModel, table=True):
+class AccessToken(OrganisationRow, table=True):
     """Single-use links (activation of billing access, admin invitations). Stored as a hash only."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     purpose: str = code_field("activation")  # activation, admin_invitation
     email: str = Field(max_length=254)
     person_id: int | None = Field(default=None, foreign_key="person.id")
@@ -105,12 +101,10 @@ class AccessToken(SQLModel, table=True):
     used_at: datetime | None = None
 
 
-class ContractAdmin(SQLModel, table=True):
+class ContractAdmin(OrganisationRow, table=True):
     """R-CON-4: an admin invited to one contract."""
 
     __table_args__ = (UniqueConstraint("contract_id", "email"),)
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     email: str = Field(max_length=254)
     person_id: int | None = Field(default=None, foreign_key="person.id")

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from billing_center.models.base import created_at_field
+from billing_center.models.base import OrganisationRow, created_at_field
 
 
 class UsageMonth(SQLModel, table=True):
@@ -29,13 +29,11 @@ class UsageMonth(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id")  # read through subscription_id, never alone
 
 
-class MauPeriod(SQLModel, table=True):
+class MauPeriod(OrganisationRow, table=True):
     """A closed MAU period: twelve months from ``start_month``, billed once (R-MAU-1)."""
 
     __tablename__ = "mau_period"
     __table_args__ = (UniqueConstraint("subscription_id", "start_month", name="uq_mau_period_start"),)
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     subscription_id: int = Field(foreign_key="subscription.id")
     start_month: date
     end_month: date  # the first month after the period
@@ -44,12 +42,10 @@ class MauPeriod(SQLModel, table=True):
     closed_at: datetime = created_at_field()
 
 
-class UsageApiKey(SQLModel, table=True):
+class UsageApiKey(OrganisationRow, table=True):
     """An organisation's key for the usage ingestion API: shown once, stored as its SHA-256 only."""
 
     __tablename__ = "usage_api_key"
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
     name: str = Field(max_length=80)
     prefix: str = Field(max_length=16)  # the key's first characters, to tell keys apart on the page
     key_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
