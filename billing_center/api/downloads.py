@@ -8,6 +8,8 @@ contract admin's other contracts, answers 404 exactly like a number that does no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 
@@ -48,29 +50,24 @@ def export_zip(request: Request, actor: CurrentActor, db: Db, numbers: str = Que
     return serve(files.invoices_zip(session=db, actor=actor, numbers=wanted, with_xml=xml == "1"))
 
 
-@router.get("/api/invoices/{number}.pdf")
-def invoice_pdf(number: str, actor: CurrentActor, db: Db) -> Response:
-    return serve(files.invoice_pdf(session=db, actor=actor, number=number))
+def _document_route(path: str, document: Callable[..., files.File]) -> None:
+    """``GET path``: the file ``document`` makes of the ``{number}`` in the path, for the signed-in actor
+    (named after ``document``, as its route in the API description)."""
+
+    def serve_document(number: str, actor: CurrentActor, db: Db) -> Response:
+        return serve(document(session=db, actor=actor, number=number))
+
+    router.add_api_route(path, serve_document, methods=["GET"], name=document.__name__)
 
 
-@router.get("/api/invoices/{number}.xml")
-def invoice_ubl(number: str, actor: CurrentActor, db: Db) -> Response:
-    return serve(files.invoice_ubl(session=db, actor=actor, number=number))
-
-
-@router.get("/api/credit-notes/{number}.xml")
-def credit_note_ubl(number: str, actor: CurrentActor, db: Db) -> Response:
-    return serve(files.credit_note_ubl(session=db, actor=actor, number=number))
-
-
-@router.get("/api/credit-notes/{number}.pdf")
-def credit_note_pdf(number: str, actor: CurrentActor, db: Db) -> Response:
-    return serve(files.credit_note_pdf(session=db, actor=actor, number=number))
-
-
-@router.get("/api/orders/{number}/order-form.pdf")
-def order_form_pdf(number: str, actor: CurrentActor, db: Db) -> Response:
-    return serve(files.order_form_pdf(session=db, actor=actor, number=number))
+for _path, _document in (
+    ("/api/invoices/{number}.pdf", files.invoice_pdf),
+    ("/api/invoices/{number}.xml", files.invoice_ubl),
+    ("/api/credit-notes/{number}.xml", files.credit_note_ubl),
+    ("/api/credit-notes/{number}.pdf", files.credit_note_pdf),
+    ("/api/orders/{number}/order-form.pdf", files.order_form_pdf),
+):
+    _document_route(_path, _document)
 
 
 @router.get("/api/exports/{token}")
