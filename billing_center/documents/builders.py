@@ -84,26 +84,33 @@ def invoice_document(detail, settings: Settings | None = None) -> Document:
     meta.append((t("Payment method", loc), _payment(detail.payment_method, loc)))
     if detail.previous_balance.amount_minor:
         meta.append((t("Previous balance", loc), format_money(detail.previous_balance, loc)))
-    lines = [
-        DocLine(product=ln.product, description=ln.description, quantity=format_decimal(ln.quantity, locale=loc),
-                unit_price=format_money(ln.unit_price, loc), vat_rate=rate_text(ln.tax_rate_bp, loc),
-                amount=format_money(ln.amount, loc))
-        for ln in detail.lines
-    ]
+    lines = _priced_lines(detail.lines, loc)
     totals = [TotalRow(t("Subtotal", loc), format_money(detail.subtotal, loc))]
     totals += _vat_breakdown([(ln.tax_rate_bp, ln.amount.amount_minor, ln.tax.amount_minor) for ln in detail.lines],
                              cur, loc)
     totals.append(TotalRow(t("Total", loc), format_money(detail.total, loc), strong=True))
     notes = [reverse_charge_text(loc)] if detail.reverse_charge else []
-    return Document(
-        kind="invoice", title=t("Invoice", loc), number=detail.number, locale=loc,
-        seller_heading=t("Seller", loc), seller_lines=_seller(settings, loc),
-        buyer_heading=t("Customer", loc),
-        buyer_lines=_buyer(detail.buyer_name, detail.buyer_address, detail.buyer_vat_id, loc),
-        meta=meta, headers=_headers(loc), lines=lines, totals=totals, notes=notes,
-        stamp=status_stamp(detail.status, loc),
-        footer=_footer(settings, loc),
-    )
+    return _document("invoice", t("Invoice", loc), detail.number, loc, settings,
+                     _buyer(detail.buyer_name, detail.buyer_address, detail.buyer_vat_id, loc),
+                     meta=meta, lines=lines, totals=totals, notes=notes, stamp=status_stamp(detail.status, loc))
+
+
+def _document(kind: str, title: str, number: str, loc: str, settings: Settings, buyer_lines: list[str],
+              **parts) -> Document:
+    """A document from the seller to the buyer (``buyer_lines``) in the language of ``loc``: what every
+    document prints alike (the parties' headings, the seller, the lines' headers, the footer) and ``parts``."""
+    return Document(kind=kind, title=title, number=number, locale=loc,
+                    seller_heading=t("Seller", loc), seller_lines=_seller(settings, loc),
+                    buyer_heading=t("Customer", loc), buyer_lines=buyer_lines,
+                    headers=_headers(loc), footer=_footer(settings, loc), **parts)
+
+
+def _priced_lines(lines, loc: str, *, credited: bool = False) -> list[DocLine]:
+    """An invoice's or a credit note's lines as printed (``credited``: the amounts negative)."""
+    return [DocLine(product=ln.product, description=ln.description, quantity=format_decimal(ln.quantity, locale=loc),
+                    unit_price=format_money(ln.unit_price, loc), vat_rate=rate_text(ln.tax_rate_bp, loc),
+                    amount=format_money(-ln.amount if credited else ln.amount, loc))
+            for ln in lines]
 
 
 def _footer(settings: Settings, locale: str) -> str:
@@ -127,12 +134,6 @@ def credit_note_document(note, invoice, lines, settings: Settings | None = None)
         (t("Date of supply", loc), _period(invoice.period_start, invoice.period_end, loc) if invoice.period_start
          else format_day(invoice.issue_date, loc)),
     ]
-    doc_lines = [
-        DocLine(product=ln.product, description=ln.description, quantity=format_decimal(ln.quantity, locale=loc),
-                unit_price=format_money(ln.unit_price, loc), vat_rate=rate_text(ln.tax_rate_bp, loc),
-                amount=format_money(-ln.amount, loc))
-        for ln in lines
-    ]
     totals = [TotalRow(t("Subtotal", loc), format_money(Money(-int(note.subtotal_minor), cur), loc))]
     totals += _vat_breakdown([(ln.tax_rate_bp, -ln.amount.amount_minor, -ln.tax.amount_minor) for ln in lines],
                              cur, loc)
@@ -141,14 +142,9 @@ def credit_note_document(note, invoice, lines, settings: Settings | None = None)
     notes = ["{}: {}".format(t("Reason", loc), note.reason)]
     if invoice.reverse_charge:
         notes.append(reverse_charge_text(loc))
-    return Document(
-        kind="credit_note", title=t("Credit note", loc), number=note.number, locale=loc,
-        seller_heading=t("Seller", loc), seller_lines=_seller(settings, loc),
-        buyer_heading=t("Customer", loc),
-        buyer_lines=_buyer(invoice.buyer_name, invoice.buyer_address, invoice.buyer_vat_id, loc),
-        meta=meta, headers=_headers(loc), lines=doc_lines, totals=totals, notes=notes,
-        footer=_footer(settings, loc),
-    )
+    return _document("credit_note", t("Credit note", loc), note.number, loc, settings,
+                     _buyer(invoice.buyer_name, invoice.buyer_address, invoice.buyer_vat_id, loc),
+                     meta=meta, lines=_priced_lines(lines, loc, credited=True), totals=totals, notes=notes)
 
 
 def order_form_document(order, contract, organisation, product_name: str, payment_label: str,
@@ -183,13 +179,10 @@ def order_form_document(order, contract, organisation, product_name: str, paymen
     address = (contract.billing_address if contract else "") or ", ".join(
         p for p in (organisation.address_line, f"{organisation.postal_code} {organisation.city}".strip(),
                     organisation.country) if p)
-    return Document(
-        kind="order_form", title=t("Order form", loc), number=number, locale=loc,
-        seller_heading=t("Seller", loc), seller_lines=_seller(settings, loc),
-        buyer_heading=t("Customer", loc), buyer_lines=_buyer(organisation.name, address, organisation.vat_id, loc),
-        meta=meta, headers=_headers(loc), lines=lines,
+    return _document(
+        "order_form", t("Order form", loc), number, loc, settings,
+        _buyer(organisation.name, address, organisation.vat_id, loc), meta=meta, lines=lines,
         totals=[TotalRow(t("Subtotal", loc), format_money(Money(int(order.total_minor), cur), loc), strong=True)],
         notes=[order_form_note(loc)] + ([contract.subscription_terms] if contract and
                                             contract.subscription_terms else []),
-        footer=_footer(settings, loc),
     )

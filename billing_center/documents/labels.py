@@ -55,25 +55,19 @@ def order_form_note(locale: str | None) -> str:
     return t(ORDER_FORM_NOTE, locale)
 
 
+# The stamp printed beside an invoice's title, by status (a voided one: :func:`status_stamp`).
+STAMPS = {"paid": N_("Paid"), "unpaid": N_("To pay"), "overdue": N_("Overdue")}
+# An order's type as its order form prints it.
+ORDER_TYPES = {"buy": N_("Buy"), "renew": N_("Renewal"), "add_on": N_("Add-on")}
+
+
 def status_stamp(status: str, locale: str | None) -> str:
     """The stamp of an invoice in ``status`` ("" for a status that has none)."""
-    if status == "paid":
-        return t("Paid", locale)
-    if status == "unpaid":
-        return t("To pay", locale)
-    if status == "overdue":
-        return t("Overdue", locale)
     if status == "void":
-        return pt("document", "Void", locale)
-    return ""
+        return pt(DOCUMENT, "Void", locale)
+    return t(STAMPS[status], locale) if status in STAMPS else ""
 
 
 def order_type_text(order_type: str, locale: str | None) -> str:
     """An order's type as printed on its order form (an unknown type as it is)."""
-    if order_type == "buy":
-        return t("Buy", locale)
-    if order_type == "renew":
-        return t("Renewal", locale)
-    if order_type == "add_on":
-        return t("Add-on", locale)
-    return order_type
+    return t(ORDER_TYPES[order_type], locale) if order_type in ORDER_TYPES else order_type
