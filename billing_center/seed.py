@@ -79,6 +79,19 @@ def _products(session: Session) -> dict[str, Product]:
     return result
 
 
+def _stored(session: Session, *rows) -> None:
+    """Add ``rows`` and flush them: their ids are known to the rows that refer to them next."""
+    session.add_all(rows)
+    session.flush()
+
+
+def _billing_admin(org: Organisation, email: str, full_name: str, password: str) -> Person:
+    """The organisation's billing admin, its primary and billing contact, in the demo's console language."""
+    return Person(organisation_id=org.id, email=email, full_name=full_name, password_hash=hash_password(password),
+                  role="billing_admin", locale=org.locale, language=DEMO_LANGUAGE, is_primary_contact=True,
+                  is_billing_contact=True, has_billing_access=True)
+
+
 def _people(session: Session, org: Organisation, domain: str, count: int, rng: random.Random) -> list[Person]:
     people = []
     used = set()
@@ -129,21 +142,17 @@ def _seed_flexis(session: Session, products: dict[str, Product], today: date) ->
     org = Organisation(name="Flexis", slug="flexis", status="active", locale="nl", currency="EUR",
                        vat_id="BE0123456749", address_line="Kunstlaan 24", postal_code="1000",
                        city="Brussel", country="BE")
-    session.add(org)
-    session.flush()
+    _stored(session, org)
     # DEMO_LANGUAGE: the named demo people chose English in the language menu (their profile); a new
     # colleague gets the organisation's language (nl for Flexis, fr for Contoso) until they choose.
-    admin = Person(organisation_id=org.id, email="aleroy@flexis.com", full_name="Alex Leroy",
-                   password_hash=hash_password(DEMO_PASSWORD), role="billing_admin", locale="nl",
-                   language=DEMO_LANGUAGE, is_primary_contact=True, is_billing_contact=True, has_billing_access=True)
+    admin = _billing_admin(org, "aleroy@flexis.com", "Alex Leroy", DEMO_PASSWORD)
     contract_admin = Person(organisation_id=org.id, email="jdevries@flexis.com", full_name="Jan de Vries",
                             password_hash=hash_password(DEMO_PASSWORD), role="contract_admin", locale="nl",
                             language=DEMO_LANGUAGE, has_billing_access=True)
     buyer = Person(organisation_id=org.id, email="mbakker@flexis.com", full_name="Mila Bakker",
                    password_hash=hash_password(DEMO_PASSWORD), role="buyer", locale="nl",
                    language=DEMO_LANGUAGE, team="Marketing")
-    session.add_all([admin, contract_admin, buyer])
-    session.flush()
+    _stored(session, admin, contract_admin, buyer)
     members = _people(session, org, "flexis.com", 34, rng)
 
     visa = PaymentMethod(organisation_id=org.id, processor_token="tok_demo_flexis_visa_4392", brand="Visa",
@@ -155,12 +164,10 @@ def _seed_flexis(session: Session, products: dict[str, Product], today: date) ->
     buyer_card = PaymentMethod(organisation_id=org.id, processor_token="tok_demo_flexis_visa_1881",
                                brand="Visa", last4="1881", exp_month=11, exp_year=today.year + 2,
                                holder_name="Mila Bakker", address="Kunstlaan 24, 1000 Brussel, BE")
-    session.add_all([visa, master, buyer_card])
-    session.flush()
+    _stored(session, visa, master, buyer_card)
 
     account = BillingAccount(organisation_id=org.id, name="Flexis BV")
-    session.add(account)
-    session.flush()
+    _stored(session, account)
     office_profile = BillingProfile(organisation_id=org.id, billing_account_id=account.id,
                                     name="Flexis Office", currency="EUR", invoice_email="finance@flexis.com",
                                     address="Kunstlaan 24, 1000 Brussel, BE", payment_method_id=visa.id)
@@ -168,8 +175,7 @@ def _seed_flexis(session: Session, products: dict[str, Product], today: date) ->
                                       name="Flexis Learning", currency="USD", invoice_email="finance@flexis.com",
                                       po_number="PO-2023-0411", address="Kunstlaan 24, 1000 Brussel, BE",
                                       payment_method_id=visa.id)
-    session.add_all([office_profile, learning_profile])
-    session.flush()
+    _stored(session, office_profile, learning_profile)
 
     contract = Contract(
         organisation_id=org.id, number="FL123133", status="active", start_date=date(2023, 4, 11),
@@ -190,8 +196,7 @@ def _seed_flexis(session: Session, products: dict[str, Product], today: date) ->
         payment_terms="due_on_receipt", invoice_recipients="finance@flexis.com", payment_kind="card",
         payment_method_id=visa.id, billing_profile_id=office_profile.id,
     )
-    session.add_all([contract, office_contract])
-    session.flush()
+    _stored(session, contract, office_contract)
     session.add_all([
         Order(organisation_id=org.id, number="FL123133-1", contract_id=contract.id, type="buy",
               seats=125, unit_price_minor=400, currency="USD", total_minor=600_000,
@@ -222,8 +227,7 @@ def _seed_flexis(session: Session, products: dict[str, Product], today: date) ->
         unit = product.unit_price_minor * (12 if product.price_period == "month" else 1)
         s = Subscription(organisation_id=org.id, product_id=product.id, quantity=qty, unit_price_minor=unit,
                          currency=product.currency, start_date=start, renews_on=renews, **kw)
-        session.add(s)
-        session.flush()
+        _stored(session, s)
         return s
 
     exchange = sub("EXO-P1", 5, today - timedelta(days=320), today + timedelta(days=45),
@@ -307,26 +311,20 @@ def _seed_contoso(session: Session, products: dict[str, Product], today: date) -
     org = Organisation(name="Contoso", slug="contoso", status="active", locale="fr", currency="EUR",
                        vat_id="FR40303265045", address_line="12 rue de la Paix", postal_code="75002",
                        city="Paris", country="FR")
-    session.add(org)
-    session.flush()
-    admin = Person(organisation_id=org.id, email="admin@contoso.com", full_name="Camille Durand",
-                   password_hash=hash_password(CONTOSO_PASSWORD), role="billing_admin", locale="fr",
-                   language=DEMO_LANGUAGE, is_primary_contact=True, is_billing_contact=True, has_billing_access=True)
-    session.add(admin)
-    session.flush()
+    _stored(session, org)
+    admin = _billing_admin(org, "admin@contoso.com", "Camille Durand", CONTOSO_PASSWORD)
+    _stored(session, admin)
     card = PaymentMethod(organisation_id=org.id, processor_token="tok_demo_contoso_visa_0005", brand="Visa",
                          last4="0005", exp_month=1, exp_year=today.year + 3, holder_name="Camille Durand",
                          is_default=True)
-    session.add(card)
-    session.flush()
+    _stored(session, card)
     contract = Contract(organisation_id=org.id, number="CT500100", status="active",
                         start_date=today - timedelta(days=30), end_date=today + timedelta(days=335),
                         total_minor=360_000, currency="EUR", subscription_terms="Engagement annuel.",
                         billing_address="Contoso SA, 12 rue de la Paix, 75002 Paris, FR",
                         shipping_address="Contoso SA, 12 rue de la Paix, 75002 Paris, FR",
                         payment_kind="card", payment_method_id=card.id)
-    session.add(contract)
-    session.flush()
+    _stored(session, contract)
     session.add(Order(organisation_id=org.id, number="CT500100-1", contract_id=contract.id, type="buy", seats=0,
                       currency="EUR", total_minor=360_000, start_date=contract.start_date,
                       end_date=contract.end_date, payment_kind="card", payment_method_id=card.id,
@@ -335,8 +333,7 @@ def _seed_contoso(session: Session, products: dict[str, Product], today: date) -
     s = Subscription(organisation_id=org.id, product_id=e3.id, contract_id=contract.id, quantity=10,
                      unit_price_minor=e3.unit_price_minor, currency="EUR", start_date=contract.start_date,
                      renews_on=today + timedelta(days=10), payment_kind="card", payment_method_id=card.id)
-    session.add(s)
-    session.flush()
+    _stored(session, s)
     issue_invoice(session=session, organisation=org, currency="EUR", issue_date=today - timedelta(days=30),
                   due_date=today + timedelta(days=15), seller_country=get_settings().seller_country,
                   contract_id=contract.id, subscription_id=s.id, payment_kind="card", payment_method_id=card.id,
@@ -376,8 +373,7 @@ def _seed_usage(session: Session, products: dict[str, Product], today: date) -> 
                         start_date=activation, renews_on=clock.add_months(activation, 24), term_months=24,
                         payment_kind="invoice",
                         billing_frequency="monthly", mau_period_start=activation)
-    session.add(plan)
-    session.flush()
+    _stored(session, plan)
     tz = usage.zone(flexis)
     events = []
     for index, count in enumerate(MAU_DEMO_MONTHS):
@@ -395,8 +391,7 @@ def _seed_usage(session: Session, products: dict[str, Product], today: date) -> 
 def _seed_vendor(session: Session) -> None:
     vendor = Organisation(name="Billing Center Support", slug="billing-center-support", status="active",
                           locale="en", country="NL", is_vendor=True)
-    session.add(vendor)
-    session.flush()
+    _stored(session, vendor)
     session.add(Person(organisation_id=vendor.id, email="support@billing-center.example", full_name="Sam Support",
                        password_hash=hash_password(SUPPORT_PASSWORD), role="support_agent", locale="en",
                        has_billing_access=True))
