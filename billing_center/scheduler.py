@@ -40,50 +40,45 @@ JOB_MODULES: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class Job:
-    name: str
-    fn: JobFn
-
-
-@dataclass(frozen=True, slots=True)
 class Outcome:
     name: str
     handled: int = 0
     error: str = ""
 
 
-_JOBS: dict[str, Job] = {}
+_JOBS: dict[str, JobFn] = {}  # by name, in the order they were registered
 
 
 def job(name: str) -> Callable[[JobFn], JobFn]:
     """Register ``fn(*, session, now) -> int`` as the periodic job ``name`` (registering again replaces)."""
 
     def register(fn: JobFn) -> JobFn:
-        _JOBS[name] = Job(name, fn)
+        _JOBS[name] = fn
         return fn
 
     return register
 
 
-def load_jobs() -> list[Job]:
+def load_jobs() -> dict[str, JobFn]:
+    """Every registered job, by name."""
     for module in JOB_MODULES:
         importlib.import_module(module)
-    return list(_JOBS.values())
+    return dict(_JOBS)
 
 
 def tick(now: datetime | None = None, *, engine: Engine | None = None) -> list[Outcome]:
     """Run every job once, each in its own transaction; what each handled, or why it failed."""
     now = now or clock.now()
     outcomes = []
-    for each in load_jobs():
+    for name, fn in load_jobs().items():
         try:
             with session_scope(engine) as session:
-                handled = each.fn(session=session, now=now)
+                handled = fn(session=session, now=now)
         except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the others
-            log.exception("scheduled job %s failed", each.name)
-            outcomes.append(Outcome(each.name, error=f"{type(exc).__name__}: {exc}"[:300]))
+            log.exception("scheduled job %s failed", name)
+            outcomes.append(Outcome(name, error=f"{type(exc).__name__}: {exc}"[:300]))
         else:
-            outcomes.append(Outcome(each.name, handled=int(handled or 0)))
+            outcomes.append(Outcome(name, handled=int(handled or 0)))
     return outcomes
 
 
