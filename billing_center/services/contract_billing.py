@@ -117,7 +117,6 @@ def change_payment_method(*, session: Session, actor: Actor, number: str, card_i
         session.get(type(card), contract.payment_method_id) if contract.payment_method_id else None)
     contract.payment_method_id = card.id
     contract.payment_kind = PaymentKind.CARD
-    session.add(contract)
     session.flush()
     audit.record(session=session, action="contract_payment_method_changed", actor=actor, target_type="contract",
                  target_id=contract.number, detail=f"{before} -> {card_label(card)}")

@@ -69,11 +69,14 @@ def list_contracts(*, session: Session, actor: Actor) -> list[ContractRow]:
         .where(Contract.organisation_id == actor.organisation_id, policy.contract_scope(session, actor, Contract.id))
         .order_by(Contract.start_date.desc(), Contract.id)
     )
-    return [
-        ContractRow(number=c.number, status=c.status, start_date=c.start_date, end_date=c.end_date,
-                    term_months=c.term_months, total=Money(c.total_minor, c.currency))
-        for c in session.exec(stmt).all()
-    ]
+    return [ContractRow(**_row_fields(c)) for c in session.exec(stmt).all()]
+
+
+def _row_fields(contract: Contract) -> dict[str, object]:
+    """What a contract's ContractRow shows, which its ContractDetail starts with."""
+    return {"number": contract.number, "status": contract.status, "start_date": contract.start_date,
+            "end_date": contract.end_date, "term_months": contract.term_months,
+            "total": Money(contract.total_minor, contract.currency)}
 
 
 @policy.allowed(*policy.CUSTOMERS)
@@ -101,12 +104,7 @@ def get_contract(*, session: Session, actor: Actor, number: str) -> ContractDeta
     methods = payment_methods(session, actor.organisation_id, {o.payment_method_id for o in orders}
                        | {contract.payment_method_id})
     return ContractDetail(
-        number=contract.number,
-        status=contract.status,
-        start_date=contract.start_date,
-        end_date=contract.end_date,
-        term_months=contract.term_months,
-        total=Money(contract.total_minor, contract.currency),
+        **_row_fields(contract),
         subscription_terms=contract.subscription_terms,
         billing_address=contract.billing_address,
         shipping_address=contract.shipping_address,

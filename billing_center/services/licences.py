@@ -98,6 +98,8 @@ class HolderPage:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A member the search found who does not hold the product yet: one a licence may go to."""
+
     person_id: int
     name: str
     email: str

@@ -17,6 +17,8 @@ MAX_ROWS = 50_000
 
 @dataclass(frozen=True)
 class CsvRow:
+    """A usable row of the file, normalised: one space between the name's words, a lower-case address."""
+
     line: int
     name: str
     email: str
