@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import ClassVar
 
 import reflex as rx
@@ -106,19 +107,22 @@ class AdminsState(FieldErrors, SessionState):
         sent = ngettext("Invitation sent to {who}.", "Invitations sent to {count} people.", len(invited))
         return [rx.set_value("emails", ""), rx.toast.success(sent.format(who=invited[0], count=len(invited)))]
 
+    def _on_row(self, act: Callable[..., str], actor: Actor, db: Session, admin_id: str) -> str:
+        """``act`` (a use case of ``services/admins.py``) on the admin of a row's button, then the rows
+        again: the admin's e-mail address."""
+        email = act(session=db, actor=actor, admin_id=event_id(admin_id, "admin"), ip=self._client_ip())
+        self._load_rows(actor, db)
+        return email
+
     @rx.event
     @signed_in
     def resend(self, actor: Actor, db: Session, admin_id: str):
-        email = admins.resend_invitation(session=db, actor=actor, admin_id=event_id(admin_id, "admin"),
-                                         ip=self._client_ip())
-        self._load_rows(actor, db)
+        email = self._on_row(admins.resend_invitation, actor, db, admin_id)
         return rx.toast.success(_("Invitation sent again to {email}.").format(email=email))
 
     @rx.event
     @signed_in
     def remove(self, actor: Actor, db: Session, admin_id: str):
-        email = admins.remove_admin(session=db, actor=actor, admin_id=event_id(admin_id, "admin"),
-                                    ip=self._client_ip())
-        self._load_rows(actor, db)
+        email = self._on_row(admins.remove_admin, actor, db, admin_id)
         return rx.toast.success(_("{email} was removed from contract {contract}.").format(
             email=email, contract=self.contract))

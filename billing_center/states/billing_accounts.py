@@ -9,7 +9,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from billing_center.components.ui import status_color
-from billing_center.domain.errors import Forbidden
+from billing_center.domain.errors import ValidationFailed
 from billing_center.formatting import format_day, format_money
 from billing_center.i18n import _, ngettext
 from billing_center.labels import status_label
@@ -84,9 +84,7 @@ class BillingAccountsState(FieldErrors, SessionState):
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
         self._clear_errors("page", "action")
-        try:
-            self._refresh(actor, db)
-        except Forbidden:
+        if self._refusal(lambda: self._refresh(actor, db)):
             self.accounts = []
             self._show_error("page", _("Only billing admins see the organisation's billing accounts."))
 
@@ -95,8 +93,7 @@ class BillingAccountsState(FieldErrors, SessionState):
     def set_profile_card(self, actor: Actor, db: Session, profile_id: str, card_id: str):
         self._clear_errors("action")
         if not card_id:
-            self._show_error("action", _("Choose a card."))
-            return
+            raise ValidationFailed("card", "Choose a card.")
         profile = billing_accounts.set_profile_payment_method(
             session=db, actor=actor, profile_id=event_id(profile_id, "billing profile"),
             card_id=event_id(card_id, "card"))

@@ -10,7 +10,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from billing_center.components.ui import status_color
-from billing_center.domain.errors import NotFound
+from billing_center.domain.errors import NotFound, ValidationFailed
 from billing_center.formatting import format_moment
 from billing_center.i18n import _
 from billing_center.labels import status_label
@@ -109,8 +109,7 @@ class ContractBillingState(FieldErrors, SessionState):
     @signed_in(errors={"*": "card"})
     def change_card(self, actor: Actor, db: Session):
         if not self.chosen_card:
-            self._show_error("card", _("Choose the card that pays this contract from now on."))
-            return
+            raise ValidationFailed("card", "Choose the card that pays this contract from now on.")
         contract_billing.change_payment_method(session=db, actor=actor, number=self._number(),
                                                card_id=event_id(self.chosen_card, "card"))
         self.chosen_card = ""
@@ -131,8 +130,7 @@ class ContractBillingState(FieldErrors, SessionState):
     @signed_in(errors={"*": "change"})
     def request_change(self, actor: Actor, db: Session):
         if not self.change_value:
-            self._show_error("change", _("Choose the new value."))
-            return
+            raise ValidationFailed("requested_value", "Choose the new value.")
         contract_billing.request_change(session=db, actor=actor, number=self._number(), kind=self.change_kind,
                                         requested_value=self.change_value, note=self.change_note)
         self.change_value, self.change_note = "", ""

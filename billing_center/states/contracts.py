@@ -8,12 +8,13 @@ import reflex as rx
 from sqlmodel import Session
 
 from billing_center.components.ui import status_color
-from billing_center.domain.errors import Forbidden, NotFound
+from billing_center.domain.errors import Forbidden
 from billing_center.formatting import format_day, format_money, format_period
 from billing_center.i18n import translate_error
 from billing_center.labels import frequency_label, order_type_label, payment_terms_label, status_label
 from billing_center.services import contracts as contract_service
 from billing_center.services.actors import Actor
+from billing_center.states.record_page import RecordPage
 from billing_center.states.rows import blank
 from billing_center.states.session import SessionState, signed_in
 
@@ -115,10 +116,8 @@ def contract_view(c: contract_service.ContractDetail, loc: str) -> ContractView:
         orders=[order_row(o, loc) for o in c.orders])
 
 
-class ContractDetailState(SessionState):
+class ContractDetailState(RecordPage, SessionState):
     contract_number: str = ""
-    found: bool = False
-    loaded: bool = False
     detail: ContractView = blank(ContractView, status_color="gray")
 
     @rx.event
@@ -126,11 +125,6 @@ class ContractDetailState(SessionState):
     def load(self, actor: Actor, db: Session):
         self.contract_number = last_segment(self.router.url.path)
         self.loaded = False
-        try:
-            c = contract_service.get_contract(session=db, actor=actor, number=self.contract_number)
-        except (NotFound, Forbidden):
-            self.found, self.detail, self.loaded = False, blank(ContractView, status_color="gray"), True
-            return
-        self.found = True
-        self.detail = contract_view(c, actor.locale)
-        self.loaded = True
+        self._show_record(
+            lambda: contract_service.get_contract(session=db, actor=actor, number=self.contract_number),
+            lambda contract: contract_view(contract, actor.locale), blank(ContractView, status_color="gray"))

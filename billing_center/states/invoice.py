@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from billing_center.components.ui import status_color
 from billing_center.documents.builders import rate_text
-from billing_center.domain.errors import Forbidden, NotFound, ValidationFailed
+from billing_center.domain.errors import ValidationFailed
 from billing_center.domain.money import Money
 from billing_center.formatting import format_day, format_money, format_period
 from billing_center.i18n import _
@@ -19,6 +19,7 @@ from billing_center.services import credit_notes as credit_service
 from billing_center.services import transactions as tx
 from billing_center.services.actors import Actor
 from billing_center.states.contracts import last_segment
+from billing_center.states.record_page import RecordPage
 from billing_center.states.rows import blank
 from billing_center.states.session import FieldErrors, SessionState, field_setter, signed_in
 
@@ -116,10 +117,8 @@ def invoice_view(d: tx.InvoiceDetail, actor: Actor) -> InvoiceView:
         can_credit=actor.is_billing_admin and d.status != "void" and d.credited < d.total)
 
 
-class InvoiceState(FieldErrors, SessionState):
+class InvoiceState(RecordPage, FieldErrors, SessionState):
     invoice_number: str = ""
-    found: bool = False
-    loaded: bool = False
     detail: InvoiceView = blank(InvoiceView, status_color="gray")
 
     # credit note form
@@ -140,14 +139,8 @@ class InvoiceState(FieldErrors, SessionState):
         self._reload(actor, db)
 
     def _reload(self, actor: Actor, db: Session) -> None:
-        try:
-            d = tx.get_invoice(session=db, actor=actor, number=self.invoice_number)
-        except (NotFound, Forbidden):
-            self.found, self.detail, self.loaded = False, blank(InvoiceView, status_color="gray"), True
-            return
-        self.found = True
-        self.detail = invoice_view(d, actor)
-        self.loaded = True
+        self._show_record(lambda: tx.get_invoice(session=db, actor=actor, number=self.invoice_number),
+                          lambda invoice: invoice_view(invoice, actor), blank(InvoiceView, status_color="gray"))
 
     # --- credit note form ---------------------------------------------------------------------
     @rx.event

@@ -118,12 +118,10 @@ class LicencesState(SessionState):
     @rx.event
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
-        try:
-            self._load(actor, db)
-            self.allowed, self.locked_message = True, ""
-        except Forbidden as exc:
-            self.allowed, self.locked_message, self.products = False, translate_error(exc), []
-        self.loaded = True
+        self.locked_message = self._refusal(lambda: self._load(actor, db))
+        self.allowed, self.loaded = not self.locked_message, True
+        if not self.allowed:
+            self.products = []
 
     @rx.event
     @signed_in

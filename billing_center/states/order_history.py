@@ -11,14 +11,14 @@ from sqlmodel import Session
 
 from billing_center.components.ui import status_color
 from billing_center.domain.enums import OrderStatus
-from billing_center.domain.errors import Forbidden
+from billing_center.domain.errors import ValidationFailed
 from billing_center.formatting import format_money, format_period
 from billing_center.i18n import _
 from billing_center.labels import status_label
 from billing_center.services import seat_orders, wallet
 from billing_center.services.actors import Actor
 from billing_center.states.rows import Option, card_options
-from billing_center.states.session import FieldErrors, SessionState, event_id, signed_in
+from billing_center.states.session import FieldErrors, SessionState, event_id, field_setter, signed_in
 
 PAGE = 10
 
@@ -70,9 +70,7 @@ class OrderHistoryState(FieldErrors, SessionState):
         """Who may not order seats sees why, instead of the checkout and the history."""
         self._clear_errors("page")
         self.history_offset = 0
-        try:
-            self._load_history(actor, db)
-        except Forbidden:
+        if self._refusal(lambda: self._load_history(actor, db)):
             self.history, self.history_total = [], 0
             self._show_error("page", _("Only billing admins and self-service buyers can order seats."))
 
@@ -121,21 +119,14 @@ class OrderHistoryState(FieldErrors, SessionState):
         self._clear_errors("edit")
         self.edit_open = True
 
-    @rx.event
-    def set_edit_open(self, value: bool):
-        self.edit_open = value
-
-    @rx.event
-    def set_edit_card(self, value: str):
-        self.edit_card = value
-        self._clear_errors("edit")
+    set_edit_open = field_setter("edit_open", bool, read_only=True)
+    set_edit_card = field_setter("edit_card", clears=("edit",), read_only=True)
 
     @rx.event
     @signed_in
     def save_edit(self, actor: Actor, db: Session):
         if not self.edit_card:
-            self._show_error("edit", _("Choose the card that pays this order from now on."))
-            return
+            raise ValidationFailed("card", "Choose the card that pays this order from now on.")
         order = seat_orders.change_order_payment_method(session=db, actor=actor, order_number=self.edit_order,
                                                         card_id=event_id(self.edit_card, "card"))
         self.edit_open = False

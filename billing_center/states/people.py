@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from billing_center.components.forms import form_text
 from billing_center.domain.enums import Role
-from billing_center.domain.errors import Forbidden
-from billing_center.i18n import _, ngettext, translate_error
+from billing_center.domain.errors import ValidationFailed
+from billing_center.i18n import _, ngettext
 from billing_center.labels import role_label
 from billing_center.services import members
 from billing_center.services.actors import Actor
@@ -96,12 +96,10 @@ class PeopleState(KeysetPages, FieldErrors, SessionState):
         self.query = str(self.router.url.query_parameters.get("q", "") or "")[:100]
         self._clear_errors("name", "email", "action")
         self._clear_import()
-        try:
-            self._first_page(actor, db)
-            self.allowed, self.locked_message = True, ""
-        except Forbidden as exc:
-            self.allowed, self.locked_message, self.rows = False, translate_error(exc), []
-        self.loaded = True
+        self.locked_message = self._refusal(lambda: self._first_page(actor, db))
+        self.allowed, self.loaded = not self.locked_message, True
+        if not self.allowed:
+            self.rows = []
 
     @rx.event
     @signed_in(read_only=True)
@@ -143,8 +141,7 @@ class PeopleState(KeysetPages, FieldErrors, SessionState):
         """Read the chosen file and show what importing it would do; nothing changes yet."""
         self._clear_import()
         if not files:
-            self._show_error("file", _("Choose a CSV file first."))
-            return
+            raise ValidationFailed("file", "Choose a CSV file first.")
         data = files[0].file.read(MAX_BYTES + 1)
         self.file_name = files[0].name or "members.csv"
         report = members.preview_import(session=db, actor=actor, data=data)

@@ -51,7 +51,7 @@ from billing_center import db as db_module
 from billing_center import i18n
 from billing_center.db import session_scope
 from billing_center.domain.enums import Role
-from billing_center.domain.errors import NotAuthenticated, NotFound, ServiceError
+from billing_center.domain.errors import Forbidden, NotAuthenticated, NotFound, ServiceError
 from billing_center.labels import ROLE_LABELS
 from billing_center.services import auth, profile
 from billing_center.services.actors import Actor
@@ -90,15 +90,19 @@ def _handler(fn: Callable, *, required: bool, page: bool, errors: Mapping[str, s
         named.update({name: value for name, value in (("actor", actor), ("db", db)) if name in wanted})
         return named
 
-    def begin(self: SessionState, db: Session) -> tuple[Actor | None, bool]:
-        """The actor (when wanted) and whether the handler may run."""
-        if read_only:
-            db_module.read_only(db)
-        actor = self._resolve(db) if needs_actor else None
-        if actor is not None and page:
-            self._show_actor(actor, db)
-            i18n.activate(self.lang)  # the page's own words follow the language just found
-        return actor, actor is not None or not required
+    @contextlib.contextmanager
+    def transaction(self: SessionState) -> Iterator[tuple[Actor | None, bool, Session]]:
+        """The handler's one transaction (``db``), its actor (when wanted) and whether it may run; once it
+        is committed, the session's idle expiry slides when due."""
+        with session_scope() as db:
+            if read_only:
+                db_module.read_only(db)
+            actor = self._resolve(db) if needs_actor else None
+            if actor is not None and page:
+                self._show_actor(actor, db)
+                i18n.activate(self.lang)  # the page's own words follow the language just found
+            yield actor, actor is not None or not required, db
+        self._slide_session(db)
 
     if inspect.iscoroutinefunction(fn):
         if "db" in wanted:
@@ -123,11 +127,9 @@ def _handler(fn: Callable, *, required: bool, page: bool, errors: Mapping[str, s
         def wrapper(self: SessionState, *args, **kwargs):
             with self._event(page):
                 try:
-                    with session_scope() as db:
-                        actor, go = begin(self, db)
+                    with transaction(self) as (actor, go, db):
                         if go:
                             yield from fn(self, **inject(args, kwargs, actor, db))
-                    self._slide_session(db)
                     if not go:
                         yield self._to_sign_in()
                 except ServiceError as exc:
@@ -139,10 +141,8 @@ def _handler(fn: Callable, *, required: bool, page: bool, errors: Mapping[str, s
         def wrapper(self: SessionState, *args, **kwargs):
             with self._event(page):
                 try:
-                    with session_scope() as db:
-                        actor, go = begin(self, db)
+                    with transaction(self) as (actor, go, db):
                         result = fn(self, **inject(args, kwargs, actor, db)) if go else None
-                    self._slide_session(db)
                 except ServiceError as exc:
                     return self._service_error(exc, errors)
             return result if go else self._to_sign_in()
@@ -364,6 +364,15 @@ class SessionState(rx.State):
     def _show_error(self, target: str, message: str) -> None:
         """Put ``message`` in the var named ``target`` (a :class:`FieldErrors` state: at that key of ``errors``)."""
         setattr(self, target, message)
+
+    def _refusal(self, load: Callable[[], object]) -> str:
+        """A page's reads (``load``) for a person its use cases may refuse: "" when they ran, else why not
+        (the Forbidden's message). The page then shows why instead of its content."""
+        try:
+            load()
+        except Forbidden as exc:
+            return i18n.translate_error(exc)
+        return ""
 
     @rx.event
     @_signed_in(page=True, read_only=True)

@@ -427,8 +427,7 @@ class SubscriptionState(FieldErrors, SessionState):
     @signed_in
     def confirm_change(self, actor: Actor, db: Session):
         if not self.has_preview:
-            self._show_error("total", _("Review the change first."))
-            return
+            raise ValidationFailed("new_total", "Review the change first.")
         result = subs.change_licences(session=db, actor=actor, subscription_id=self._id(), new_total=self.new_total,
                                       preview_token=self._token)
         self.change_open = self.has_preview = False
@@ -483,8 +482,7 @@ class SubscriptionState(FieldErrors, SessionState):
     @signed_in
     def change_card(self, actor: Actor, db: Session):
         if not self.chosen_card:
-            self._show_error("card", _("Choose the card that pays this subscription from now on."))
-            return
+            raise ValidationFailed("card", "Choose the card that pays this subscription from now on.")
         subs.set_payment_method(session=db, actor=actor, subscription_id=self._id(),
                                 card_id=event_id(self.chosen_card, "payment method"))
         self.chosen_card = ""

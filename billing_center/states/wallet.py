@@ -9,7 +9,6 @@ import reflex as rx
 from sqlmodel import Session
 
 from billing_center.components.card_fields import card_result_fields
-from billing_center.domain.errors import Forbidden
 from billing_center.i18n import _
 from billing_center.labels import card_label, card_short_label
 from billing_center.payments import get_gateway
@@ -83,9 +82,7 @@ class WalletState(FieldErrors, SessionState):
     def load(self, actor: Actor, db: Session):
         self.processor_url = get_gateway().browser_url()
         self._clear_errors("page", "action")
-        try:
-            self._refresh(actor, db)
-        except Forbidden:
+        if self._refusal(lambda: self._refresh(actor, db)):
             self.cards = []
             self._show_error("page", _("Only billing admins manage the organisation's payment methods."))
 
