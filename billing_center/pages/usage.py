@@ -7,7 +7,7 @@ import reflex as rx
 
 from billing_center.components.downloads import download_link
 from billing_center.components.form_fields import labelled, option_select
-from billing_center.components.forms import labelled_input, submit_button, submit_form
+from billing_center.components.forms import error_of, labelled_input, submit_button, submit_form
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page, empty_state, stat_card
 from billing_center.components.ui import confirm_dialog, data_table, field_error, locked_notice, status_badge
@@ -32,7 +32,7 @@ def _period_bar() -> rx.Component:
         rx.spacer(),
         rx.box(
             labelled(N_("Period"), option_select("usage-period", S.period_options, value=S.period,
-                                             on_change=S.choose_period), S.period_error),
+                                             on_change=S.choose_period), error_of(S, "period")),
             min_width="260px",
         ),
         width="100%",
@@ -137,7 +137,7 @@ def _report() -> rx.Component:
                         spacing="2"),
                 style={"border": "none", "padding": 0, "margin": 0},
             ),
-            field_error(S.report_error),
+            field_error(error_of(S, "report")),
             rx.hstack(
                 rx.button(rx.cond(S.report_busy, rx.spinner(size="2"), rx.icon("file-down", size=16)),
                           t("Generate"), on_click=S.generate_report, disabled=S.report_busy),
@@ -205,7 +205,7 @@ def _keys() -> rx.Component:
                                                           is_external=True), ").", size="2", color_scheme="gray"),
             submit_form(
                 rx.hstack(
-                    rx.box(labelled_input(N_("Key name"), "key_name", S.key_error,
+                    rx.box(labelled_input(N_("Key name"), "key_name", error_of(S, "key"),
                                           hint=N_("For example the system that sends the events.")), width="320px"),
                     submit_button(rx.icon("plus", size=16), t("Create key"), size="3"),
                     align="center",

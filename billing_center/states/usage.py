@@ -19,14 +19,14 @@ from billing_center.components.forms import form_text
 from billing_center.documents import usage_report
 from billing_center.domain import clock
 from billing_center.domain.enums import MauMonthState
-from billing_center.domain.errors import Forbidden, ValidationFailed
+from billing_center.domain.errors import ValidationFailed
 from billing_center.formatting import format_count, format_day, format_moment, format_money
-from billing_center.i18n import N_, _, translate_error
+from billing_center.i18n import N_, _
 from billing_center.labels import month_state_label
 from billing_center.services import usage, usage_keys
 from billing_center.services.actors import Actor
 from billing_center.states.rows import Option
-from billing_center.states.session import SessionState, event_id, signed_in
+from billing_center.states.session import FieldErrors, SessionState, event_id, field_setter, signed_in
 
 MONTH_NAMES = [N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
                N_("August"), N_("September"), N_("October"), N_("November"), N_("December")]
@@ -75,7 +75,7 @@ def _current(label: str, current: bool) -> str:
     return _("{period} (current)").format(period=label) if current else label
 
 
-class UsageState(SessionState):
+class UsageState(FieldErrors, SessionState):
     loaded: bool = False
     locked: str = ""
     has_plan: bool = False
@@ -94,12 +94,10 @@ class UsageState(SessionState):
     open_months: str = ""
     chart: list[dict] = []
     rows: list[MonthRow] = []
-    period_error: str = ""
 
     report_year: str = ""
     report_years: list[Option] = []
     report_months: list[str] = []
-    report_error: str = ""
     report_busy: bool = False
     report_done: int = 0
     report_total: int = 0
@@ -109,32 +107,33 @@ class UsageState(SessionState):
     pdf_name: str = ""
 
     keys: list[KeyRow] = []
-    key_error: str = ""
     new_key: str = ""
     new_key_name: str = ""
 
-    field_errors: ClassVar[dict[str, str]] = {"period": "period_error", "year": "report_error",
-                                              "months": "report_error", "report": "report_error",
-                                              "name": "key_error"}
+    # ``errors`` keys: period (the period in the address), report (the detailed report), key (a new API key)
+    field_errors: ClassVar[dict[str, str]] = {"period": "period", "year": "report", "months": "report",
+                                              "report": "report", "name": "key"}
 
     @rx.event
     @signed_in(page=True)
     def load(self, actor: Actor, db: Session):
-        self.period_error = self.locked = ""
-        wanted = self.router.url.query_parameters.get("period", "")
-        try:
-            try:
-                summary = usage.usage_summary(session=db, actor=actor, period=wanted)
-            except ValidationFailed as exc:  # a period in the URL that is not one: the current one, and why
-                self._service_error(exc)
-                summary = usage.usage_summary(session=db, actor=actor)
-        except Forbidden as exc:
-            self.locked, summary = translate_error(exc), None
-        self._show(summary, actor.locale)
-        self.new_key = self.new_key_name = self.key_error = ""
-        if not self.locked:
+        self._clear_errors("period", "key")
+        self.new_key = self.new_key_name = ""
+        self.locked = self._refusal(lambda: self._show(self._summary(actor, db), actor.locale))
+        if self.locked:
+            self._show(None, actor.locale)  # the page says why instead
+        else:
             self._load_keys(actor, db)
         self.loaded = True
+
+    def _summary(self, actor: Actor, db: Session) -> usage.UsageSummary | None:
+        """The period the address names; a period that is not one: the current one, and why."""
+        wanted = self.router.url.query_parameters.get("period", "")
+        try:
+            return usage.usage_summary(session=db, actor=actor, period=wanted)
+        except ValidationFailed as exc:
+            self._service_error(exc)
+            return usage.usage_summary(session=db, actor=actor)
 
     def _load_keys(self, actor: Actor, db: Session) -> None:
         self.keys = [key_row(k, actor.locale) for k in usage_keys.list_keys(session=db, actor=actor)]
@@ -143,7 +142,7 @@ class UsageState(SessionState):
     @rx.event
     @signed_in
     def create_key(self, actor: Actor, db: Session, form_data: dict):
-        self.key_error = ""
+        self._clear_errors("key")
         new = usage_keys.create_key(session=db, actor=actor, name=form_text(form_data, "key_name"))
         self.new_key, self.new_key_name = new.secret, new.row.name
         self._load_keys(actor, db)
@@ -201,18 +200,14 @@ class UsageState(SessionState):
             return rx.redirect(f"/usage?period={value}")
 
     # --- the detailed report --------------------------------------------------------------------
-    @rx.event
-    @signed_in
-    def set_report_year(self, value: str):
-        self.report_year = value
-        self.report_error = ""
+    set_report_year = field_setter("report_year", clears=("report",))
 
     @rx.event
     @signed_in
     def toggle_report_month(self, month: str, checked: bool):
         chosen = [m for m in self.report_months if m != month]
         self.report_months = sorted([*chosen, month] if checked else chosen, key=int)
-        self.report_error = ""
+        self._clear_errors("report")
 
     @rx.event
     @signed_in
@@ -223,7 +218,8 @@ class UsageState(SessionState):
             return None
         if not self.report_year:  # clicked before the page's load chose the defaults: what the person
             self.report_year = str(clock.today().year)  # saw (no month) stays their choice
-        self.report_busy, self.report_done, self.report_total, self.report_error = True, 0, 0, ""
+        self.report_busy, self.report_done, self.report_total = True, 0, 0
+        self._clear_errors("report")
         self.csv_url = self.pdf_url = ""
         return UsageState.build_report(self.report_year, list(self.report_months))
 
