@@ -53,44 +53,38 @@ app = rx.App(
 )
 app.register_lifespan_task(scheduler.run_forever)
 slow_loads.install(app)  # a test hook, off unless SLOW_PAGE_LOAD_MS is set
-app.add_page(sign_in_page, route="/sign-in", title="Sign in | Billing Center", on_load=SignInState.open_page)
-app.add_page(overview_page, route="/", title="Overview | Billing Center", on_load=OverviewState.load)
-app.add_page(contracts_page, route="/contracts", title="Contracts and orders | Billing Center",
-             on_load=ContractsState.load)
-app.add_page(contract_detail_page, route="/contracts/[number]", title="Contract | Billing Center",
-             on_load=ContractDetailState.load)
-app.add_page(transactions_page, route="/transactions", title="Transactions | Billing Center",
-             on_load=TransactionsState.load)
-app.add_page(invoice_page, route="/invoices/[number]", title="Invoice | Billing Center", on_load=InvoiceState.load)
-# Subscriptions and their life (issue 8).
-app.add_page(subscriptions_page, route="/subscriptions", title="Subscriptions | Billing Center",
-             on_load=SubscriptionsState.load)
-app.add_page(subscription_page, route="/subscriptions/[id]", title="Subscription | Billing Center",
-             on_load=SubscriptionState.load)
-# Payments and seat orders (R-PAY-1..3, R-ORD-1..5).
-app.add_page(payment_methods_page, route="/payment-methods", title="Payment methods | Billing Center",
-             on_load=WalletState.load)
-app.add_page(billing_accounts_page, route="/billing-accounts", title="Billing accounts | Billing Center",
-             on_load=BillingAccountsState.load)
-app.add_page(seat_order_page, route="/order", title="Order seats | Billing Center",
-             on_load=[OrderHistoryState.load, SeatOrderState.load])
-app.add_page(contract_billing_page, route="/contracts/[number]/billing", title="Billing details | Billing Center",
-             on_load=ContractBillingState.load)
-app.add_page(support_page, route="/support", title="Change requests | Billing Center", on_load=SupportState.load)
-# Issue 4: access, admins, audit log, demo mailbox.
-app.add_page(access_page, route="/access", title="Access billing | Billing Center", on_load=AccessState.open_page)
-app.add_page(activate_page, route="/activate", title="Activate billing access | Billing Center",
-             on_load=ActivateState.open_page)
-app.add_page(admins_page, route="/admins", title="Admins | Billing Center", on_load=AdminsState.load)
-app.add_page(audit_page, route="/audit", title="Audit log | Billing Center", on_load=AuditState.load)
-app.add_page(mailbox_page, route="/mailbox", title="Demo mailbox | Billing Center", on_load=MailboxState.load)
-# Issue 12: the organisation's e-invoicing details.
-app.add_page(billing_details_page, route="/billing-details", title="Billing details | Billing Center",
-             on_load=BillingDetailsState.load)
-# Issue 10: usage and the MAU plan (R-MAU-1..3).
-app.add_page(usage_page, route="/usage", title="Usage | Billing Center", on_load=UsageState.load)
-# Issue 9: licences and people (R-LIC-2, R-SS-1).
-app.add_page(licences_page, route="/licences", title="Licences | Billing Center", on_load=LicencesState.load)
-app.add_page(licence_holders_page, route="/licences/[product]", title="Licence holders | Billing Center",
-             on_load=LicenceHoldersState.load)
-app.add_page(people_page, route="/people", title="People | Billing Center", on_load=PeopleState.load)
+# The console's pages: the component, its route, its title in the browser tab (before " | Billing Center")
+# and its load event.
+PAGES = [
+    (sign_in_page, "/sign-in", "Sign in", SignInState.open_page),
+    (overview_page, "/", "Overview", OverviewState.load),
+    (contracts_page, "/contracts", "Contracts and orders", ContractsState.load),
+    (contract_detail_page, "/contracts/[number]", "Contract", ContractDetailState.load),
+    (transactions_page, "/transactions", "Transactions", TransactionsState.load),
+    (invoice_page, "/invoices/[number]", "Invoice", InvoiceState.load),
+    # Subscriptions and their life (issue 8).
+    (subscriptions_page, "/subscriptions", "Subscriptions", SubscriptionsState.load),
+    (subscription_page, "/subscriptions/[id]", "Subscription", SubscriptionState.load),
+    # Payments and seat orders (R-PAY-1..3, R-ORD-1..5).
+    (payment_methods_page, "/payment-methods", "Payment methods", WalletState.load),
+    (billing_accounts_page, "/billing-accounts", "Billing accounts", BillingAccountsState.load),
+    (seat_order_page, "/order", "Order seats", [OrderHistoryState.load, SeatOrderState.load]),
+    (contract_billing_page, "/contracts/[number]/billing", "Billing details", ContractBillingState.load),
+    (support_page, "/support", "Change requests", SupportState.load),
+    # Issue 4: access, admins, audit log, demo mailbox.
+    (access_page, "/access", "Access billing", AccessState.open_page),
+    (activate_page, "/activate", "Activate billing access", ActivateState.open_page),
+    (admins_page, "/admins", "Admins", AdminsState.load),
+    (audit_page, "/audit", "Audit log", AuditState.load),
+    (mailbox_page, "/mailbox", "Demo mailbox", MailboxState.load),
+    # Issue 12: the organisation's e-invoicing details.
+    (billing_details_page, "/billing-details", "Billing details", BillingDetailsState.load),
+    # Issue 10: usage and the MAU plan (R-MAU-1..3).
+    (usage_page, "/usage", "Usage", UsageState.load),
+    # Issue 9: licences and people (R-LIC-2, R-SS-1).
+    (licences_page, "/licences", "Licences", LicencesState.load),
+    (licence_holders_page, "/licences/[product]", "Licence holders", LicenceHoldersState.load),
+    (people_page, "/people", "People", PeopleState.load),
+]
+for page, route, title, on_load in PAGES:
+    app.add_page(page, route=route, title=f"{title} | Billing Center", on_load=on_load)
