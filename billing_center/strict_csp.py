@@ -11,6 +11,9 @@ module keeps the backend sending *data*, and teaches the runtime two small thing
 - a ``_redirect`` with ``document: true`` (:func:`load_document`) loads the path as a new document
   instead of a client-side route change: for HTTP endpoints such as ``/api/session/exchange``, and
   whenever the page must open a new websocket (its handshake carries the current session cookie).
+- a ``_redirect`` with ``address_only: true`` (:func:`address_bar`) only puts the path in the address
+  bar (``history.replaceState``): the page already shows what it names (a list's filter changed in
+  place), so the view stays bookmarkable without a route change and a second load.
 
 Client-side scripts of our own are written as compiled functions (see ``components/card_fields.py``),
 never as source strings. The end-to-end suite records every ``securitypolicyviolation``: a string
@@ -47,6 +50,12 @@ DOCUMENT_REDIRECT = """    if (event.payload.document) {
       return;
     }
 """
+ADDRESS_ONLY = """    if (event.payload.address_only) {
+      // The page already shows this path's content: only the address bar follows (bookmarkable).
+      window.history.replaceState(window.history.state, "", event.payload.path);
+      return;
+    }
+"""
 # Inserted before the eval-based branches of ``applyEvent``.
 CALL_FUNCTION_ANCHOR = """  if (
     event.name == "_call_function" &&"""
@@ -60,17 +69,28 @@ TOAST_EVENT = """  if (event.name == "_toast") {
 """
 
 
+# (anchor, block, whether the block goes after the anchor): each block is added once, so a runtime
+# patched by an earlier version of this module gains only the blocks it lacks.
+PATCHES = ((REDIRECT_ANCHOR, DOCUMENT_REDIRECT, True), (REDIRECT_ANCHOR, ADDRESS_ONLY, True),
+           (CALL_FUNCTION_ANCHOR, TOAST_EVENT, False))
+
+
 def patch_runtime(source: str) -> str:
-    """``state.js`` with the ``_toast`` event and document redirects. Idempotent; fails the build
-    loudly when Reflex's runtime no longer has the lines it extends."""
-    if MARKER in source:
-        return source
-    for anchor in (REDIRECT_ANCHOR, CALL_FUNCTION_ANCHOR):
+    """``state.js`` with the ``_toast`` event, document redirects and address-bar updates. Idempotent;
+    fails the build loudly when Reflex's runtime no longer has the lines it extends."""
+    for anchor, block, after in PATCHES:
+        if block in source:
+            continue
         if source.count(anchor) != 1:
             raise RuntimeError(f"strict CSP: {STATE_JS} has changed; cannot find {anchor.strip()[:40]!r}")
-    source = source.replace(REDIRECT_ANCHOR, REDIRECT_ANCHOR + DOCUMENT_REDIRECT)
-    source = source.replace(CALL_FUNCTION_ANCHOR, TOAST_EVENT + CALL_FUNCTION_ANCHOR)
-    return f"{MARKER}\n{source}"
+        source = source.replace(anchor, anchor + block if after else block + anchor)
+    return source if MARKER in source else f"{MARKER}\n{source}"
+
+
+def address_bar(path: str) -> EventSpec:
+    """Put ``path`` (same site) in the address bar without a route change: the page already shows it."""
+    return server_side("_redirect", inspect.Signature(), path=path, external=False, replace=True,
+                       address_only=True)
 
 
 def load_document(path: str, *, replace: bool = False) -> EventSpec:
@@ -129,4 +149,4 @@ class StrictCsp(Plugin):
         return "StrictCsp()"
 
 
-__all__ = ["StrictCsp", "install_toasts", "load_document", "patch_runtime", "toast_event"]
+__all__ = ["StrictCsp", "address_bar", "install_toasts", "load_document", "patch_runtime", "toast_event"]

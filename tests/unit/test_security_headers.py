@@ -232,6 +232,27 @@ def test_the_runtime_learns_toasts_and_document_loads_once():
     assert patched.index("event.payload.document") < patched.index("navigate(event.payload.path)")
 
 
+def test_a_runtime_patched_by_an_earlier_version_gains_only_the_address_bar():
+    from billing_center.strict_csp import ADDRESS_ONLY
+
+    earlier = patch_runtime(RUNTIME).replace(ADDRESS_ONLY, "")
+    patched = patch_runtime(earlier)
+    assert patched.count(MARKER) == 1 and patched.count("event.payload.document") == 1
+    assert patched.count('event.name == "_toast"') == 1
+    assert "history.replaceState(window.history.state, \"\", event.payload.path)" in patched
+    assert patched.index("event.payload.address_only") < patched.index("navigate(event.payload.path)")
+
+
+def test_an_address_bar_update_is_a_redirect_without_a_route_change():
+    from reflex_base.event import Event
+
+    from billing_center.strict_csp import address_bar
+
+    [event] = Event.from_event_type(address_bar("/transactions?status=paid"))
+    assert event.name == "_redirect"
+    assert (event.payload["path"], event.payload["address_only"]) == ("/transactions?status=paid", True)
+
+
 def test_a_changed_runtime_fails_the_build_loudly():
     with pytest.raises(RuntimeError, match="has changed"):
         patch_runtime(RUNTIME.replace('event.name == "_redirect"', 'event.name === "_redirect"'))
