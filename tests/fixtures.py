@@ -8,7 +8,9 @@ tests name them as arguments and never import them.
 - ``org`` and ``org_admin``: a new, empty organisation and its billing admin, for tests that build
   their data with ``tests/factories.py`` instead of leaning on the demo;
 - ``smtp_server`` (a real SMTP server the app sends to) and ``no_smtp`` (mail stays in the outbox);
-- ``processor`` (the sandbox card processor in its own process) and ``gateway`` (the app's client).
+- ``processor`` (the sandbox card processor in its own process) and ``gateway`` (the app's client);
+- ``client``: the app's HTTP API (``billing_center/api``) over a demo SQLite database of the test
+  module's own.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from billing_center.models import Organisation
 from billing_center.services.actors import Actor
 from tests import factories
 from tests.factories import actor_for
-from tests.processor import Processor, start_processor
+from tests.processor import Processor, running_processor
 from tests.smtp_server import SmtpServer, running_smtp_server
 from tests.support import database, seeded_engine
 
@@ -123,11 +125,8 @@ def no_smtp(monkeypatch) -> None:
 # --- the card processor --------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def processor(tmp_path_factory) -> Iterator[Processor]:
-    proc = start_processor(tmp_path_factory.mktemp("processor"))
-    try:
+    with running_processor(tmp_path_factory.mktemp("processor")) as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 @pytest.fixture
@@ -135,3 +134,19 @@ def gateway(processor: Processor):
     from billing_center.payments import HttpGateway
 
     return HttpGateway(processor.url, timeout=5)
+
+
+# --- the HTTP API --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    """The app's HTTP API over a demo SQLite database of the test module's own."""
+    from fastapi.testclient import TestClient
+
+    import billing_center.db as db
+    from billing_center.api.routes import api
+
+    engine = seeded_engine(f"sqlite:///{tmp_path_factory.mktemp('api') / 'api.db'}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db, "get_engine", lambda: engine)
+        yield TestClient(api)
+    engine.dispose()

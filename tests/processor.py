@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,3 +73,13 @@ def start_processor(workdir: Path, allowed_origins: list[str] | None = None) -> 
         time.sleep(0.2)
     processor.stop()
     raise RuntimeError("the sandbox processor did not start")
+
+
+@contextmanager
+def running_processor(workdir: Path) -> Iterator[Processor]:
+    """A sandbox processor that runs until the ``with`` block ends."""
+    processor = start_processor(workdir)
+    try:
+        yield processor
+    finally:
+        processor.stop()

@@ -9,7 +9,8 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -112,6 +113,28 @@ def stop_process_group(process: subprocess.Popen | None, *, grace: float = 10) -
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+def at_once(call: Callable[[], object], *, timeout: float = 60) -> tuple[list, list[Exception]]:
+    """``call`` in two threads released at the same moment (a double submit, two schedulers): what the
+    calls returned, and what they raised, once both have ended (or ``timeout`` seconds have passed)."""
+    barrier = threading.Barrier(2)
+    returned: list = []
+    raised: list[Exception] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            returned.append(call())
+        except Exception as exc:  # noqa: BLE001 - handed to the test
+            raised.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return returned, raised
 
 
 def run_python(args: list[str], env: dict[str, str]) -> None:

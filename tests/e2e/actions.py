@@ -14,6 +14,12 @@ def sign_in(page: Page, base: str, email: str = DEMO_EMAIL, password: str = DEMO
     page.get_by_role("button", name="Sign in").click()
 
 
+def open_from_menu(page: Page, section: str) -> None:
+    """``section`` opened from the main navigation: its heading is shown."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=section, exact=True).click()
+    expect(page.get_by_role("heading", name=section, level=1)).to_be_visible()
+
+
 def request_access_with_proof(page: Page, base: str, email: str, reference: str, amount: str) -> None:
     """Access billing (R-ACT-2): a work e-mail, then an order or invoice number with its total."""
     page.goto(f"{base}/access")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.actions import request_access_with_proof, sign_in
+from tests.e2e.actions import open_from_menu, request_access_with_proof, sign_in
 
 NEW_PASSWORD = "a-long-new-password"
 
@@ -101,8 +101,7 @@ def test_a_billing_contact_gets_the_welcome_email_and_the_link_works_once(page: 
 
 def test_admins_invite_resend_and_remove(signed_in: Page, base: str):
     page = signed_in
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Admins", exact=True).click()
-    expect(page.get_by_role("heading", name="Admins", level=1)).to_be_visible()
+    open_from_menu(page, "Admins")
     table = page.get_by_role("table", name="Admins of the contract")
     expect(table).to_contain_text("jdevries@flexis.com")
     expect(table).to_contain_text("finance@flexis.com")
@@ -131,8 +130,7 @@ def test_admins_invite_resend_and_remove(signed_in: Page, base: str):
 
 def test_audit_log_filters_pages_and_exports_csv(signed_in: Page, base: str):
     page = signed_in
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log", exact=True).click()
-    expect(page.get_by_role("heading", name="Audit log", level=1)).to_be_visible()
+    open_from_menu(page, "Audit log")
     table = page.get_by_role("table", name="Audit log")
     expect(table).to_contain_text("Signed in")
     expect(table).to_contain_text("aleroy@flexis.com")

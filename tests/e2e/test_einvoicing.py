@@ -11,6 +11,7 @@ import facturx
 from playwright.sync_api import Page, expect
 
 from tests import einvoice_rules as rules
+from tests.e2e.actions import open_from_menu
 
 
 def test_an_invoice_downloads_as_factur_x_and_as_ubl(signed_in: Page, base: str):
@@ -51,8 +52,7 @@ def test_the_zip_holds_the_xml_beside_each_pdf_when_asked(signed_in: Page, base:
 
 def test_billing_details_take_a_checked_vat_id_and_peppol_endpoint(signed_in: Page, base: str):
     page = signed_in
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Billing details", exact=True).click()
-    expect(page.get_by_role("heading", name="Billing details", level=1)).to_be_visible()
+    open_from_menu(page, "Billing details")
     # A Belgian organisation is reached at its enterprise number, derived from its VAT id.
     in_use = page.get_by_role("group", name="Peppol endpoint in use")
     expect(in_use).to_contain_text("0208:0123456749 (from the VAT id)")

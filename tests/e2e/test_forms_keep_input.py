@@ -70,6 +70,18 @@ def settled(page: Page, since: int = 0, url: str = "") -> None:
                            "&& l.hydrated && (!url || new RegExp(url).test(l.href)); }", arg=[since, url])
 
 
+def open_dialog(page: Page, button: str) -> Locator:
+    """The dialog ``button`` opens."""
+    page.get_by_role("button", name=button).click()
+    return page.get_by_role("dialog")
+
+
+def filtered(page: Page, url: str) -> None:
+    """The address now matches ``url``, and the filtered page's own load has run to its end."""
+    expect(page).to_have_url(re.compile(url))
+    settled(page, url=url)
+
+
 @pytest.fixture(scope="module")
 def slow_server(tmp_path_factory) -> Iterator[AppServer]:
     """The same production build, its load events delayed by 500 ms (a slow backend)."""
@@ -278,14 +290,13 @@ def test_order_seats_typed_at_once(person, speed, run):
 def test_add_payment_method_typed_at_once(person, speed, run):
     page, _base = person(speed, "flexis")
     since = go(page, "Payment methods")
-    page.get_by_role("button", name="Add payment method").click()
+    dialog = open_dialog(page, "Add payment method")
     frame = page.frame_locator("#card-fields")
     frame.get_by_label("Card number").fill("4242424242424242")
     frame.get_by_label("Expiry (MM/YY)").fill("12/34")
     frame.get_by_label("Security code").fill("123")
     page.get_by_label("Cardholder name").fill("N" * 300)  # too long: refused, and nothing is stored
     page.get_by_role("button", name="Save card").click()
-    dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("alert")).to_contain_text("Use at most")
     settled(page, since)
     expect(dialog.get_by_role("alert")).to_contain_text("Use at most")
@@ -378,8 +389,7 @@ def test_transactions_status_filter_chosen_at_once(person, speed, run):
     status = ["paid", "unpaid"][run % 2]
     page.get_by_role("combobox", name="Status").click()
     page.get_by_role("option", name=status.capitalize(), exact=True).click()
-    expect(page).to_have_url(re.compile(f"status={status}"))
-    settled(page, url=f"status={status}")  # the filtered page's own load
+    filtered(page, f"status={status}")
     expect(page.get_by_role("combobox", name="Status")).to_contain_text(status.capitalize())
 
 
@@ -393,9 +403,9 @@ def test_transactions_date_range_typed_at_once(person, speed, run):
     page.get_by_label("From").fill(start)
     page.get_by_label("To").fill("2026-10-31")
     page.get_by_role("button", name="Apply").click()
-    expect(page).to_have_url(re.compile(f"from={start}&to=2026-10-31"))
-    settled(page, url=f"from={start}&to=2026-10-31")
+    filtered(page, f"from={start}&to=2026-10-31")
     expect(page.get_by_label("From")).to_have_value(start)
+    expect(page.get_by_label("To")).to_have_value("2026-10-31")
 
 
 @pytest.mark.parametrize(("speed", "run"), RUNS, ids=IDS)
@@ -405,8 +415,7 @@ def test_audit_filters_typed_at_once(person, speed, run):
     start = f"2026-0{1 + run % 9}-01"
     page.get_by_label("From").fill(start)
     page.get_by_role("button", name="Apply filters").click()
-    expect(page).to_have_url(re.compile(f"from={start}"))
-    settled(page, url=f"from={start}")
+    filtered(page, f"from={start}")
     expect(page.get_by_label("From")).to_have_value(start)
 
 
@@ -491,8 +500,7 @@ def test_subscription_po_number_typed_at_once(person, speed, run):
 def test_subscription_new_licence_total_typed_at_once(person, speed, run):
     page, _base = person(speed, "flexis")
     since = open_subscription(page, "Exchange Online (Plan 1)")
-    page.get_by_role("button", name="Buy licences").click()
-    dialog = page.get_by_role("dialog")
+    dialog = open_dialog(page, "Buy licences")
     dialog.get_by_label("New total number of licences").fill(f"-{run + 1}")
     dialog.get_by_role("button", name="Review change").click()
     refused = dialog.get_by_role("alert").filter(has_text="cannot be negative")

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+
+
+def listed(page: Page, base: str, product: str) -> Locator:
+    """The row of ``product`` in the subscriptions list."""
+    page.goto(f"{base}/subscriptions")
+    return page.get_by_role("row").filter(has_text=product)
 
 
 def open_subscription(page: Page, base: str, product: str) -> None:
@@ -14,10 +20,21 @@ def open_subscription(page: Page, base: str, product: str) -> None:
     expect(page.get_by_role("heading", name=product)).to_be_visible()
 
 
+def open_dialog(page: Page, base: str, product: str, button: str) -> Locator:
+    """The dialog ``button`` opens on the page of ``product``'s subscription."""
+    open_subscription(page, base, product)
+    page.get_by_role("button", name=button).click()
+    return page.get_by_role("dialog")
+
+
+def review_total(dialog: Locator, total: str) -> None:
+    dialog.get_by_label("New total number of licences").fill(total)
+    dialog.get_by_role("button", name="Review change").click()
+
+
 def test_the_list_shows_the_demo_and_filters_in_the_url(signed_in: Page, base: str):
     page = signed_in
-    page.goto(f"{base}/subscriptions")
-    exchange = page.get_by_role("row").filter(has_text="Exchange Online (Plan 1)")
+    exchange = listed(page, base, "Exchange Online (Plan 1)")
     expect(exchange).to_contain_text("EUR 54,00")
     expect(exchange).to_contain_text("EUR 270,00")
     expect(page.get_by_role("row").filter(has_text="Office 365 E3")).to_contain_text("Trial")
@@ -32,8 +49,7 @@ def test_the_list_shows_the_demo_and_filters_in_the_url(signed_in: Page, base: s
 
 def test_the_mau_plan_is_priced_per_active_user_without_licences(signed_in: Page, base: str):
     page = signed_in
-    page.goto(f"{base}/subscriptions")
-    plan = page.get_by_role("row").filter(has_text="Learning Manager (monthly active users)")
+    plan = listed(page, base, "Learning Manager (monthly active users)")
     expect(plan).to_contain_text("Per active user")
     expect(plan).to_contain_text("USD 4,00 per user per month")
     expect(plan).to_contain_text("By usage")
@@ -46,11 +62,8 @@ def test_the_mau_plan_is_priced_per_active_user_without_licences(signed_in: Page
 
 def test_change_5_to_7_licences_with_the_preview(signed_in: Page, base: str):
     page = signed_in
-    open_subscription(page, base, "Exchange Online (Plan 1)")
-    page.get_by_role("button", name="Buy licences").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_label("New total number of licences").fill("7")
-    dialog.get_by_role("button", name="Review change").click()
+    dialog = open_dialog(page, base, "Exchange Online (Plan 1)", "Buy licences")
+    review_total(dialog, "7")
     preview = dialog.get_by_role("region", name="Proration preview")
     expect(preview).to_contain_text("Unused time on 5 x Exchange Online (Plan 1)")
     expect(preview).to_contain_text("Remaining time on 7 x Exchange Online (Plan 1)")
@@ -63,15 +76,10 @@ def test_change_5_to_7_licences_with_the_preview(signed_in: Page, base: str):
 
 
 def test_a_bad_total_gets_a_clear_message(signed_in: Page, base: str):
-    page = signed_in
-    open_subscription(page, base, "Exchange Online (Plan 1)")
-    page.get_by_role("button", name="Remove licences").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_label("New total number of licences").fill("1")
-    dialog.get_by_role("button", name="Review change").click()
+    dialog = open_dialog(signed_in, base, "Exchange Online (Plan 1)", "Remove licences")
+    review_total(dialog, "1")
     expect(dialog.get_by_role("alert")).to_contain_text("licences are assigned. Unassign")
-    dialog.get_by_label("New total number of licences").fill("-4")
-    dialog.get_by_role("button", name="Review change").click()
+    review_total(dialog, "-4")
     expect(dialog.get_by_role("alert")).to_contain_text("cannot be negative")
 
 
@@ -91,9 +99,7 @@ def test_turn_auto_renew_off_and_on(signed_in: Page, base: str):
 
 def test_cancel_the_learning_plan_with_its_fee(signed_in: Page, base: str):
     page = signed_in
-    open_subscription(page, base, "Learning Manager (per learner)")
-    page.get_by_role("button", name="Cancel subscription").click()
-    dialog = page.get_by_role("dialog")
+    dialog = open_dialog(page, base, "Learning Manager (per learner)", "Cancel subscription")
     expect(dialog).to_contain_text("Early termination fee (50% of the remaining committed period)")
     fee = dialog.get_by_role("button", name=re.compile(r"Cancel and pay USD"))
     fee.click()

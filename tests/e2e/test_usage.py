@@ -12,12 +12,11 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from billing_center.seed import MAU_DEMO_MONTHS
-from tests.e2e.actions import sign_in
+from tests.e2e.actions import open_from_menu, sign_in
 
 
 def open_usage(page: Page) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Usage", exact=True).click()
-    expect(page.get_by_role("heading", name="Usage", level=1)).to_be_visible()
+    open_from_menu(page, "Usage")
     expect(page.get_by_role("group", name="Billed users in this period")).to_contain_text(re.compile(r"\d"))
 
 

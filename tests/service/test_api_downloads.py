@@ -7,26 +7,13 @@ import csv
 import io
 import zipfile
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-import billing_center.db as db
 from billing_center import i18n
-from billing_center.api.routes import api
 from billing_center.db import session_scope
 from billing_center.models import Person
 from billing_center.services import audit_log, auth
-from tests.support import seeded_engine
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    engine = seeded_engine(f"sqlite:///{tmp_path_factory.mktemp('routes') / 'routes.db'}")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(db, "get_engine", lambda: engine)
-        yield TestClient(api)
-    engine.dispose()
 
 
 def _signed_in(client: TestClient, email: str, password: str) -> TestClient:

@@ -1,6 +1,5 @@
 """Sign-in, sessions and sign-out (R-SEC-1), on SQLite and PostgreSQL."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from billing_center.domain.errors import NotAuthenticated, RateLimited, Validati
 from billing_center.models import AccessAttempt, AuditEvent, SessionTicket, UserSession
 from billing_center.services import auth
 from billing_center.settings import get_settings
+from tests.support import at_once
 
 EMAIL, PASSWORD = "aleroy@flexis.com", "flexis-demo"
 
@@ -210,21 +210,12 @@ def test_a_digest_is_not_a_token(session):
 def test_two_simultaneous_exchanges_of_one_ticket_make_one_session(own_engine):
     with session_scope(own_engine) as db:
         ticketed = auth.sign_in_ticket(session=db, email=EMAIL, password=PASSWORD)
-    barrier, results, refused = threading.Barrier(2), [], []
 
     def exchange():
-        barrier.wait()
-        try:
-            with session_scope(own_engine) as db:
-                results.append(auth.exchange_ticket(session=db, ticket=ticketed.ticket))
-        except NotAuthenticated as exc:
-            refused.append(exc)
+        with session_scope(own_engine) as db:
+            return auth.exchange_ticket(session=db, ticket=ticketed.ticket)
 
-    threads = [threading.Thread(target=exchange) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert (len(results), len(refused)) == (1, 1)
+    results, raised = at_once(exchange)
+    assert (len(results), [type(exc) for exc in raised]) == (1, [NotAuthenticated])
     with session_scope(own_engine) as db:
         assert _sessions_of(db, ticketed.actor.person_id) == 1

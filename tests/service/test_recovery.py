@@ -23,7 +23,7 @@ from billing_center.payments import HttpGateway
 from billing_center.services import mail, recovery, seat_orders
 from billing_center.services.seat_orders import estimate, place_card_order, processor_key
 from billing_center.settings import get_settings
-from tests.processor import Processor, start_processor
+from tests.processor import Processor, running_processor
 from tests.support import free_port
 
 GRACE = timedelta(seconds=get_settings().reconcile_after_seconds)
@@ -32,11 +32,8 @@ GRACE = timedelta(seconds=get_settings().reconcile_after_seconds)
 @pytest.fixture(scope="module")
 def own_processor(tmp_path_factory) -> Iterator[Processor]:
     """A processor of this module's own: reconciliation looks at every charge in its ledger."""
-    proc = start_processor(tmp_path_factory.mktemp("recovery-processor"))
-    try:
+    with running_processor(tmp_path_factory.mktemp("recovery-processor")) as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ terms without auto-renew end, and two concurrent ticks renew nothing twice."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from billing_center.payments.gateway import use_gateway
 from billing_center.services import renewals
 from billing_center.services import subscriptions as subs
 from tests import factories
+from tests.support import at_once
 
 
 @pytest.fixture
@@ -108,23 +108,12 @@ def test_two_concurrent_ticks_renew_each_subscription_once(own_engine, processor
     with session_scope(own_engine) as session:
         org = factories.organisation(session)
         ids = [due(session, org, card=factories.card(session, org)).id for _ in range(20)]
-    barrier = threading.Barrier(2)
-    errors = []
 
-    def tick():
-        barrier.wait()
-        try:
-            outcomes = scheduler.tick(clock.now(), engine=own_engine)
-            errors.extend(o.error for o in outcomes if o.error)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+    def tick() -> list[str]:
+        return [o.error for o in scheduler.tick(clock.now(), engine=own_engine) if o.error]
 
-    threads = [threading.Thread(target=tick) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    reported, raised = at_once(tick, timeout=120)
+    assert (reported, raised) == ([[], []], [])
     with session_scope(own_engine) as session:
         per_sub = session.exec(select(Invoice.subscription_id, func.count()).where(Invoice.subscription_id.in_(ids))
                                .group_by(Invoice.subscription_id)).all()

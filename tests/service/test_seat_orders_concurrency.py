@@ -5,7 +5,6 @@ database of its own, since these transactions commit."""
 from __future__ import annotations
 
 import secrets
-import threading
 
 from sqlmodel import func, select
 
@@ -14,6 +13,7 @@ from billing_center.models import Invoice, Order
 from billing_center.payments import HttpGateway
 from billing_center.services.seat_orders import place_card_order
 from tests.factories import actor_for
+from tests.support import at_once
 
 
 def test_two_simultaneous_submits_of_one_checkout_make_one_order(own_engine, processor):
@@ -23,24 +23,14 @@ def test_two_simultaneous_submits_of_one_checkout_make_one_order(own_engine, pro
     token, key = processor.token("4242424242424242"), secrets.token_urlsafe(24)
     # Slow the processor down so that the second submit arrives while the first is being charged.
     processor.faults(delay_replies=1, delay_seconds=0.5)
-    results, errors = [], []
-    barrier = threading.Barrier(2)
 
     def submit():
-        barrier.wait()
-        try:
-            with session_scope(own_engine) as session:
-                results.append(place_card_order(session=session, actor=actor, gateway=gateway, idempotency_key=key,
-                                                seats="12", country="US", contact_name="Alex Leroy",
-                                                contact_email="aleroy@flexis.com", card_token=token))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        with session_scope(own_engine) as session:
+            return place_card_order(session=session, actor=actor, gateway=gateway, idempotency_key=key, seats="12",
+                                    country="US", contact_name="Alex Leroy", contact_email="aleroy@flexis.com",
+                                    card_token=token)
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results, errors = at_once(submit)
     assert errors == []
     assert len(results) == 2 and results[0].order_number == results[1].order_number
     assert sorted(r.replayed for r in results) == [False, True]

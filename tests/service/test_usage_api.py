@@ -11,15 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-import billing_center.db as db
-from billing_center.api.routes import api
 from billing_center.db import session_scope
 from billing_center.domain import clock
 from billing_center.domain.errors import NotFound, ValidationFailed
 from billing_center.models import Organisation, UsageApiKey
 from billing_center.services import usage, usage_keys
 from tests.factories import actor_for
-from tests.support import seeded_engine
 
 
 # --- keys (each test on SQLite and PostgreSQL) ------------------------------------------------------
@@ -59,15 +56,6 @@ def test_a_revoked_key_opens_nothing_and_another_organisations_key_is_not_found(
 
 
 # --- over HTTP ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    engine = seeded_engine(f"sqlite:///{tmp_path_factory.mktemp('usage-api') / 'usage.db'}")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(db, "get_engine", lambda: engine)
-        yield TestClient(api)
-    engine.dispose()
-
-
 def _key(email: str = "aleroy@flexis.com") -> str:
     with session_scope() as session:
         return usage_keys.create_key(session=session, actor=actor_for(session, email),
