@@ -15,6 +15,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,6 +189,34 @@ def start_minimal_app(workdir: Path) -> MinimalApp:
         time.sleep(1)
     app.stop()
     raise RuntimeError("the minimal app did not start in time:\n" + log.read_text(errors="replace")[-3000:])
+
+
+@contextmanager
+def app_in_chromium(workdir: Path, database_url: str) -> Iterator[tuple[object, str]]:
+    """Billing Center's production build served from ``database_url``, and a Chromium to visit it:
+    ``(browser, the app's address)``."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app
+
+    server = start_app(workdir, database_url)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser, server.url
+            browser.close()
+    finally:
+        server.stop()
+
+
+def signed_in_page(browser, base: str):
+    """A new page of ``browser`` on Overview, signed in as Flexis's billing admin."""
+    from tests.e2e.actions import sign_in
+
+    page = browser.new_page()
+    sign_in(page, base)
+    page.get_by_role("heading", name="Overview").wait_for()
+    return page
 
 
 def floor_clicks(page, url: str, clicks: int) -> list[float]:

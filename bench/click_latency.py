@@ -14,23 +14,33 @@ Options: ``--invoices N`` (and as many audit events), ``--clicks N``, ``--skip-p
 
 from __future__ import annotations
 
-import argparse
 import re
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
-from bench.browser import WIRES, Wire, arm, figures, first_load, floor_clicks, p50_p95, start_minimal_app, took
+from bench import cli
+from bench.browser import (
+    WIRES,
+    Wire,
+    app_in_chromium,
+    arm,
+    figures,
+    first_load,
+    floor_clicks,
+    p50_p95,
+    start_minimal_app,
+    took,
+)
+from bench.demo import flexis_admin
 from bench.invoice_list import load_bulk
 from billing_center.db import build_engine, session_scope
 from billing_center.domain import clock
-from billing_center.models import AuditEvent, Person
-from billing_center.services.auth import actor_of
+from billing_center.models import AuditEvent
 from tests.e2e.actions import sign_in
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app
 from tests.support import database
 
 EVERYTHING = "/transactions?period=custom&from=2000-01-01&to=2100-01-01"
@@ -41,7 +51,7 @@ def add_audit_events(url: str, count: int) -> None:
     """``count`` audit events of Flexis's billing admin, one a minute back from now."""
     engine = build_engine(url)
     with session_scope(engine) as session:
-        admin = actor_of(session.exec(select(Person).where(Person.email == "aleroy@flexis.com")).scalar_one())
+        admin = flexis_admin(session)
     actions = ["sign_in", "sign_out", "order_completed", "seats_changed", "admin_invited", "sign_in_failed"]
     now = clock.now()
     with engine.begin() as conn:
@@ -213,44 +223,28 @@ def bench_first_load(browser, base: str, minimal_url: str) -> None:
 
 
 def run_backend(backend: str, args, minimal_url: str, first: bool) -> None:
-    from playwright.sync_api import sync_playwright
-
     with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
         t = time.perf_counter()
         load_bulk(url, args.invoices)
         add_audit_events(url, args.invoices)
         print(f"\n[{backend}] Flexis with {args.invoices:,} invoices and {args.invoices:,} audit events "
               f"(loaded in {time.perf_counter() - t:.0f} s); building and serving the app")
-        server = start_app(Path(tmp), url)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                print_actions(backend, *bench_actions(browser, server.url, minimal_url, args.clicks))
-                sign_in_times = bench_sign_in(browser, server.url, args.sign_ins)
-                p50, p95 = p50_p95(sign_in_times)
-                print(f"  sign-in to Overview's figures ({args.sign_ins} runs): p50 {p50:.0f} ms  p95 {p95:.0f} ms")
-                if first:
-                    bench_first_load(browser, server.url, minimal_url)
-                browser.close()
-        finally:
-            server.stop()
+        with app_in_chromium(Path(tmp), url) as (browser, base):
+            print_actions(backend, *bench_actions(browser, base, minimal_url, args.clicks))
+            sign_in_times = bench_sign_in(browser, base, args.sign_ins)
+            p50, p95 = p50_p95(sign_in_times)
+            print(f"  sign-in to Overview's figures ({args.sign_ins} runs): p50 {p50:.0f} ms  p95 {p95:.0f} ms")
+            if first:
+                bench_first_load(browser, base, minimal_url)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.click_latency")
-    parser.add_argument("--invoices", type=int, default=100_000)
-    parser.add_argument("--clicks", type=int, default=50)
-    parser.add_argument("--sign-ins", type=int, default=5)
-    parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--skip-sqlite", action="store_true")
-    args = parser.parse_args()
+    args = cli.options("bench.click_latency", {"invoices": 100_000, "clicks": 50, "sign-ins": 5}, skip_sqlite=True)
     with tempfile.TemporaryDirectory() as tmp:
         minimal = start_minimal_app(Path(tmp))
         try:
-            if not args.skip_sqlite:
-                run_backend("sqlite", args, minimal.url, first=True)
-            if not args.skip_postgres:
-                run_backend("postgresql", args, minimal.url, first=args.skip_sqlite)
+            for i, backend in enumerate(cli.databases(args)):  # the first load is measured once
+                run_backend(backend, args, minimal.url, first=i == 0)
         finally:
             minimal.stop()
 

@@ -14,34 +14,17 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from sqlalchemy import select
-
-from billing_center.db import build_engine, session_scope
+from bench.demo import demo_session, newest_invoice_number
 from billing_center.documents import builders, einvoice, pdf
 from billing_center.documents.files import invoice_and_einvoice
-from billing_center.models import Person
-from billing_center.seed import load_demo
-from billing_center.services import transactions as tx
-from billing_center.services.auth import actor_of
-from tests.support import migrate
 
 
 def newest_flexis_invoice():
     """The newest demo invoice of Flexis (nl, reverse charge) as the app prints it, and its e-invoice."""
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'einvoice.db'}"
-        migrate(url)
-        engine = build_engine(url)
-        with session_scope(engine) as session:
-            load_demo(session)
-            actor = actor_of(session.exec(select(Person).where(Person.email == "aleroy@flexis.com")).scalar_one())
-            number = tx.list_invoices(session=session, actor=actor, flt=tx.InvoiceFilter()).rows[0].number
-            detail, einv = invoice_and_einvoice(session, actor, number)
-        engine.dispose()
+    with demo_session() as (session, actor):
+        detail, einv = invoice_and_einvoice(session, actor, newest_invoice_number(session, actor))
     return builders.invoice_document(detail), einv
 
 

@@ -8,7 +8,6 @@ Options: ``--invoices N``, ``--skip-browser``, ``--skip-postgres``.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
 import time
@@ -17,13 +16,14 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
+from bench import cli
+from bench.browser import app_in_chromium, signed_in_page
+from bench.demo import flexis_admin, flexis_id
 from bench.timing import ms
 from billing_center.db import build_engine, session_scope
-from billing_center.models import Invoice, Organisation, Person
-from billing_center.seed import load_demo
+from billing_center.models import Invoice
 from billing_center.services import transactions as tx
-from billing_center.services.auth import actor_of
-from tests.support import database, migrate
+from tests.support import database, seeded_engine
 
 EVERYTHING = tx.InvoiceFilter(period="custom", date_from=date(2000, 1, 1), date_to=date(2100, 1, 1))
 
@@ -31,11 +31,9 @@ EVERYTHING = tx.InvoiceFilter(period="custom", date_from=date(2000, 1, 1), date_
 # --- keyset pagination ---------------------------------------------------------------------------
 def load_bulk(url: str, count: int) -> None:
     """Migrate, load the demo and add ``count`` invoices to Flexis over ~3 years."""
-    migrate(url)
-    engine = build_engine(url)
+    engine = seeded_engine(url)
     with session_scope(engine) as session:
-        load_demo(session)
-        org_id = session.exec(select(Organisation.id).where(Organisation.slug == "flexis")).one()[0]
+        org_id = flexis_id(session)
     start = date(2023, 1, 1)
     batch = []
     with engine.begin() as conn:
@@ -69,8 +67,7 @@ def bench_keyset(backend: str, count: int, runs: int = 30) -> None:
         load_bulk(url, count)
         engine = build_engine(url)
         with session_scope(engine) as session:
-            person = session.exec(select(Person).where(Person.email == "aleroy@flexis.com")).scalar_one()
-            actor = actor_of(person)
+            actor = flexis_admin(session)
             total = tx.count_invoices(session=session, actor=actor, flt=EVERYTHING)
             # The cursor of page 1,000 (25 rows a page): the last row of page 999.
             last_of_999 = session.exec(
@@ -125,47 +122,24 @@ async () => {
 
 
 def bench_browser(count: int, clicks: int = 30) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app
-
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         load_bulk(url, count)
-        server = start_app(Path(tmp), url)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page()
-                page.goto(f"{server.url}/sign-in")
-                page.get_by_label("Work e-mail").fill("aleroy@flexis.com")
-                page.get_by_label("Password").fill("flexis-demo")
-                page.get_by_role("button", name="Sign in").click()
-                page.get_by_role("heading", name="Overview").wait_for()
-                t = time.perf_counter()
-                page.goto(f"{server.url}/transactions?period=custom&from=2000-01-01&to=2100-01-01")
-                page.get_by_role("link", name="BENCH", exact=False).first.wait_for()
-                load = time.perf_counter() - t
-                times = [page.evaluate(CLICK_JS) / 1000 for _ in range(clicks)]
-                print(f"\n[browser] transactions page with {count:,} invoices: first load {load * 1000:.0f} ms "
-                      f"(Playwright wait included)")
-                print(f"  click Next -> rows rendered (timed in the page): {ms(times)} over {clicks} clicks")
-                browser.close()
-        finally:
-            server.stop()
+        with app_in_chromium(Path(tmp), url) as (browser, base):
+            page = signed_in_page(browser, base)
+            t = time.perf_counter()
+            page.goto(f"{base}/transactions?period=custom&from=2000-01-01&to=2100-01-01")
+            page.get_by_role("link", name="BENCH", exact=False).first.wait_for()
+            load = time.perf_counter() - t
+            times = [page.evaluate(CLICK_JS) / 1000 for _ in range(clicks)]
+            print(f"\n[browser] transactions page with {count:,} invoices: first load {load * 1000:.0f} ms "
+                  f"(Playwright wait included)")
+            print(f"  click Next -> rows rendered (timed in the page): {ms(times)} over {clicks} clicks")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.invoice_list")
-    parser.add_argument("--invoices", type=int, default=100_000)
-    parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--skip-postgres", action="store_true")
-    args = parser.parse_args()
-    bench_keyset("sqlite", args.invoices)
-    if not args.skip_postgres:
-        bench_keyset("postgresql", args.invoices)
-    if not args.skip_browser:
-        bench_browser(args.invoices)
+    args = cli.options("bench.invoice_list", {"invoices": 100_000}, browser=True)
+    cli.run(args, lambda backend: bench_keyset(backend, args.invoices), lambda: bench_browser(args.invoices))
 
 
 if __name__ == "__main__":

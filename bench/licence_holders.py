@@ -10,7 +10,6 @@ Options: ``--members N``, ``--skip-browser``, ``--skip-postgres``.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from datetime import date, timedelta
@@ -18,14 +17,15 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
+from bench import cli
+from bench.browser import app_in_chromium, signed_in_page
+from bench.demo import FLEXIS_ADMIN, flexis_admin, flexis_id
 from bench.timing import ms, timed
 from billing_center.db import build_engine, session_scope
 from billing_center.domain.clock import at
-from billing_center.models import LicenceAssignment, Organisation, Person, Product, Subscription
-from billing_center.seed import load_demo
+from billing_center.models import LicenceAssignment, Person, Product, Subscription
 from billing_center.services import licences, members
-from billing_center.services.auth import actor_of
-from tests.support import database, migrate
+from tests.support import database, seeded_engine
 
 FIRST = ["Ann", "Bram", "Chloé", "Daan", "Eva", "Finn", "Greet", "Hugo", "Ines", "Joris", "Kato", "Lars"]
 LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters", "De Smet"]
@@ -34,12 +34,10 @@ LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", 
 def load_bulk(url: str, count: int) -> int:
     """Migrate, load the demo and give Flexis ``count`` more members, each holding a licence of a
     product bought for all of them. Returns the product's id."""
-    migrate(url)
-    engine = build_engine(url)
+    engine = seeded_engine(url)
     with session_scope(engine) as session:
-        load_demo(session)
-        org_id = session.exec(select(Organisation.id).where(Organisation.slug == "flexis")).one()[0]
-        admin_id = session.exec(select(Person.id).where(Person.email == "aleroy@flexis.com")).one()[0]
+        org_id = flexis_id(session)
+        admin_id = session.exec(select(Person.id).where(Person.email == FLEXIS_ADMIN)).one()[0]
         product = Product(code="BENCH-SEAT", name="Bench Suite", unit_price_minor=5400, currency="EUR")
         session.add(product)
         session.flush()
@@ -73,7 +71,7 @@ def bench_server(backend: str, count: int, runs: int = 30) -> None:
         product_id = load_bulk(url, count)
         engine = build_engine(url)
         with session_scope(engine) as session:
-            actor = actor_of(session.exec(select(Person).where(Person.email == "aleroy@flexis.com")).scalar_one())
+            actor = flexis_admin(session)
             deep_row = session.exec(
                 select(Person.full_name, Person.id).join(LicenceAssignment, LicenceAssignment.person_id == Person.id)
                 .join(Subscription, Subscription.id == LicenceAssignment.subscription_id)
@@ -135,10 +133,6 @@ async (letter) => {
 
 
 def bench_browser(count: int, keys: int = 20) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app
-
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         product_id = load_bulk(url, count)
@@ -147,38 +141,19 @@ def bench_browser(count: int, keys: int = 20) -> None:
             conn.execute(text("UPDATE licenceassignment SET revoked_at = assigned_at WHERE id IN "
                               "(SELECT id FROM licenceassignment ORDER BY id DESC LIMIT 5000)"))
         engine.dispose()
-        server = start_app(Path(tmp), url)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page()
-                page.goto(f"{server.url}/sign-in")
-                page.get_by_label("Work e-mail").fill("aleroy@flexis.com")
-                page.get_by_label("Password").fill("flexis-demo")
-                page.get_by_role("button", name="Sign in").click()
-                page.get_by_role("heading", name="Overview").wait_for()
-                page.goto(f"{server.url}/licences/{product_id}")
-                page.get_by_role("heading", name="Bench Suite").wait_for()
-                words = ["ann", "bram", "eva", "finn", "hugo", "ines", "kato", "lars", "daan", "greet"]
-                times = [page.evaluate(TYPE_JS, words[i % len(words)]) / 1000 for i in range(keys)]
-                print(f"\n[browser] 'Find people' with {count:,} members: keystroke -> results rendered "
-                      f"(timed in the page, 250 ms debounce included): {ms(times)} over {keys} searches")
-                browser.close()
-        finally:
-            server.stop()
+        with app_in_chromium(Path(tmp), url) as (browser, base):
+            page = signed_in_page(browser, base)
+            page.goto(f"{base}/licences/{product_id}")
+            page.get_by_role("heading", name="Bench Suite").wait_for()
+            words = ["ann", "bram", "eva", "finn", "hugo", "ines", "kato", "lars", "daan", "greet"]
+            times = [page.evaluate(TYPE_JS, words[i % len(words)]) / 1000 for i in range(keys)]
+            print(f"\n[browser] 'Find people' with {count:,} members: keystroke -> results rendered "
+                  f"(timed in the page, 250 ms debounce included): {ms(times)} over {keys} searches")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.licence_holders")
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--skip-postgres", action="store_true")
-    args = parser.parse_args()
-    bench_server("sqlite", args.members)
-    if not args.skip_postgres:
-        bench_server("postgresql", args.members)
-    if not args.skip_browser:
-        bench_browser(args.members)
+    args = cli.options("bench.licence_holders", {"members": 100_000}, browser=True)
+    cli.run(args, lambda backend: bench_server(backend, args.members), lambda: bench_browser(args.members))
 
 
 if __name__ == "__main__":

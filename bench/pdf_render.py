@@ -11,36 +11,18 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import statistics
-import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 
-from sqlalchemy import select
-
-from billing_center.db import build_engine, session_scope
+from bench.demo import demo_session, newest_invoice_number
 from billing_center.documents import builders, pdf
-from billing_center.models import Person
-from billing_center.seed import load_demo
 from billing_center.services import invoices
-from billing_center.services import transactions as tx
-from billing_center.services.auth import actor_of
-from tests.support import migrate
 
 
 def real_invoice_document():
     """The newest demo invoice of Flexis (nl, reverse charge), as the app prints it."""
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'pdf.db'}"
-        migrate(url)
-        engine = build_engine(url)
-        with session_scope(engine) as session:
-            load_demo(session)
-            person = session.exec(select(Person).where(Person.email == "aleroy@flexis.com")).scalar_one()
-            actor = actor_of(person)
-            row = tx.list_invoices(session=session, actor=actor, flt=tx.InvoiceFilter()).rows[0]
-            detail = invoices.get_invoice(session=session, actor=actor, number=row.number)
-        engine.dispose()
+    with demo_session() as (session, actor):
+        detail = invoices.get_invoice(session=session, actor=actor, number=newest_invoice_number(session, actor))
     return builders.invoice_document(detail)
 
 

@@ -11,7 +11,6 @@ Options: ``--listed N``, ``--due N``, ``--skip-postgres``.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import threading
 import time
@@ -20,24 +19,22 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
+from bench import cli
+from bench.demo import flexis_admin, flexis_id
 from bench.timing import ms, timed
 from billing_center import scheduler
-from billing_center.db import build_engine, session_scope
+from billing_center.db import session_scope
 from billing_center.domain import clock
-from billing_center.models import Invoice, Organisation, Person, Product, Subscription
-from billing_center.seed import load_demo
+from billing_center.models import Invoice, Product, Subscription
 from billing_center.services import subscriptions as subs
-from billing_center.services.auth import actor_of
-from tests.support import database, migrate
+from tests.support import database, seeded_engine
 
 
 def load(url: str, count: int, renews_on: date) -> tuple:
     """Migrate, load the demo and give Flexis ``count`` more subscriptions renewing on ``renews_on``."""
-    migrate(url)
-    engine = build_engine(url)
+    engine = seeded_engine(url)
     with session_scope(engine) as session:
-        load_demo(session)
-        org_id = session.exec(select(Organisation.id).where(Organisation.slug == "flexis")).one()[0]
+        org_id = flexis_id(session)
         product_id = session.exec(select(Product.id).where(Product.code == "EXO-P1")).one()[0]
     start = clock.add_months(renews_on, -12)
     rows = [dict(organisation_id=org_id, product_id=product_id, status="active", quantity=1 + i % 50,
@@ -57,8 +54,7 @@ def bench_list(backend: str, count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
         engine, _ = load(url, count, date(2030, 1, 1))
         with session_scope(engine) as session:
-            person = session.exec(select(Person).where(Person.email == "aleroy@flexis.com")).scalar_one()
-            actor = actor_of(person)
+            actor = flexis_admin(session)
             pages = subs.list_subscriptions(session=session, actor=actor).pages
 
             def page(n):
@@ -136,12 +132,8 @@ def scheduler_batch() -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--listed", type=int, default=10_000)
-    parser.add_argument("--due", type=int, default=100_000)
-    parser.add_argument("--skip-postgres", action="store_true")
-    args = parser.parse_args()
-    backends = ["sqlite"] + ([] if args.skip_postgres else ["postgresql"])
+    args = cli.options("bench.subscriptions", {"listed": 10_000, "due": 100_000})
+    backends = cli.databases(args)
     print("Subscriptions list (server time of one page)")
     for backend in backends:
         bench_list(backend, args.listed)

@@ -15,7 +15,6 @@ Options: ``--events N``, ``--people N``, ``--runs N`` (10), ``--skip-postgres``,
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import tempfile
@@ -25,13 +24,13 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from bench.browser import figures
+from bench import cli
+from bench.browser import app_in_chromium, figures
 from billing_center.db import build_engine, session_scope
 from billing_center.domain import clock
 from billing_center.models import Organisation, Person
 from billing_center.services import usage
 from tests.e2e.actions import sign_in
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_app
 from tests.support import database
 
 # In the page: the click's time, then the first mutation after which the chart has bars and the
@@ -109,25 +108,19 @@ def visits(browser, base: str, expected: int, runs: int) -> list[float]:
 
 
 def run_backend(backend: str, args) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
-        server = start_app(Path(tmp), url)
+    with (tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url,
+          app_in_chromium(Path(tmp), url) as (browser, base)):
         engine = build_engine(url)
         try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                demo = billed_users(engine)
-                peer = visits(browser, server.url, demo, args.runs)
-                t = time.perf_counter()
-                add_usage(url, args.events, args.people)
-                loaded = time.perf_counter() - t
-                after = billed_users(engine)
-                big = visits(browser, server.url, after, args.runs)
-                browser.close()
+            demo = billed_users(engine)
+            peer = visits(browser, base, demo, args.runs)
+            t = time.perf_counter()
+            add_usage(url, args.events, args.people)
+            loaded = time.perf_counter() - t
+            after = billed_users(engine)
+            big = visits(browser, base, after, args.runs)
         finally:
             engine.dispose()
-            server.stop()
     print(f"\n[{backend}] click on Usage to the chart drawn, in the page, {args.runs} first visits each")
     print(f"  demo usage ({demo:,} billed users): {figures(peer)}")
     print(f"  after {args.events:,} more events from {args.people:,} learners (stored in {loaded:.0f} s; "
@@ -136,17 +129,9 @@ def run_backend(backend: str, args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.usage_page")
-    parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--skip-sqlite", action="store_true")
-    args = parser.parse_args()
-    if not args.skip_sqlite:
-        run_backend("sqlite", args)
-    if not args.skip_postgres:
-        run_backend("postgresql", args)
+    args = cli.options("bench.usage_page", {"events": 10_000_000, "people": 100_000, "runs": 10}, skip_sqlite=True)
+    for backend in cli.databases(args):
+        run_backend(backend, args)
 
 
 if __name__ == "__main__":
