@@ -1,6 +1,7 @@
-"""The pieces the Alembic migrations (``alembic/versions``) write again and again, written once: the ``id``
-key, a column holding another row's id and its foreign key, a timestamp column, the one-column indexes
-SQLModel's ``index=True`` names ``ix_<table>_<column>``, and columns added to or dropped from one table.
+"""The pieces the Alembic migrations (``alembic/versions``) write again and again, written once: a table
+keyed by ``id``, a column holding another row's id and the table's foreign keys, a timestamp column, the
+one-column indexes SQLModel's ``index=True`` names ``ix_<table>_<column>``, and columns added to or dropped
+from one table.
 
 Each piece renders exactly the DDL its long form did, so a migration that uses it builds the same schema.
 A helper here never changes once a migration uses it: a new need gets a new helper.
@@ -14,14 +15,13 @@ import sqlmodel
 from alembic import op
 
 
-def id_column() -> sa.Column:
-    """``id``, the integer primary key most tables start with."""
-    return sa.Column("id", sa.Integer(), nullable=False, primary_key=True)
+def create_table_with_id(name: str, *columns_and_constraints) -> None:
+    """``op.create_table`` of a table whose first column is ``id``, its integer primary key."""
+    op.create_table(name, sa.Column("id", sa.Integer(), nullable=False, primary_key=True), *columns_and_constraints)
 
 
 def reference(name: str, *, nullable: bool = False) -> sa.Column:
-    """The id of a row of another table; its ``foreign_key`` is listed with the table's constraints, after
-    the columns (in the order of the columns' names, as Alembic's autogenerate writes them)."""
+    """The id of a row of another table; its foreign key is listed with the table's ``foreign_keys``."""
     return sa.Column(name, sa.Integer(), nullable=nullable)
 
 
@@ -30,9 +30,10 @@ def timestamp(name: str, *, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sqlmodel.sql.sqltypes.UTCDateTime(), nullable=nullable)
 
 
-def foreign_key(column: str, table: str) -> sa.ForeignKeyConstraint:
-    """``column`` refers to ``table.id``."""
-    return sa.ForeignKeyConstraint([column], [f"{table}.id"])
+def foreign_keys(**referred: str) -> list[sa.ForeignKeyConstraint]:
+    """A foreign key from each column named to the ``id`` of its table (``organisation_id="organisation"``),
+    in the order given: the order of the columns' names, as Alembic's autogenerate writes them."""
+    return [sa.ForeignKeyConstraint([column], [f"{table}.id"]) for column, table in referred.items()]
 
 
 def index_columns(table: str, *columns: str) -> None:

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 from alembic import op
-from billing_center.migration_kit import foreign_key, id_column, index_columns, reference, timestamp
+from billing_center.migration_kit import create_table_with_id, foreign_keys, index_columns, reference, timestamp
 
 revision = '0001'
 down_revision = None
@@ -18,8 +18,7 @@ TABLES = (
 
 
 def upgrade() -> None:
-    op.create_table('accessattempt',
-    id_column(),
+    create_table_with_id('accessattempt',
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('ip', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -34,8 +33,7 @@ def upgrade() -> None:
     sa.Column('next_number', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('code')
     )
-    op.create_table('organisation',
-    id_column(),
+    create_table_with_id('organisation',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('status', sa.String(length=32), nullable=False),
@@ -52,8 +50,7 @@ def upgrade() -> None:
     timestamp('created_at'),
     sa.UniqueConstraint('slug')
     )
-    op.create_table('product',
-    id_column(),
+    create_table_with_id('product',
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('family', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -65,17 +62,15 @@ def upgrade() -> None:
     sa.Column('max_seats_per_order', sa.Integer(), nullable=False),
     sa.UniqueConstraint('code')
     )
-    op.create_table('billingaccount',
-    id_column(),
+    create_table_with_id('billingaccount',
     reference('organisation_id'),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     timestamp('created_at'),
-    foreign_key('organisation_id', 'organisation'),
+    *foreign_keys(organisation_id='organisation'),
     )
     index_columns('billingaccount', 'organisation_id')
 
-    op.create_table('idempotencyrecord',
-    id_column(),
+    create_table_with_id('idempotencyrecord',
     reference('organisation_id'),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('operation', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -83,11 +78,10 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=32), nullable=False),
     sa.Column('result_json', sa.Text(), nullable=False),
     timestamp('created_at'),
-    foreign_key('organisation_id', 'organisation'),
+    *foreign_keys(organisation_id='organisation'),
     sa.UniqueConstraint('organisation_id', 'key')
     )
-    op.create_table('outgoingemail',
-    id_column(),
+    create_table_with_id('outgoingemail',
     reference('organisation_id', nullable=True),
     sa.Column('to_address', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
@@ -97,12 +91,11 @@ def upgrade() -> None:
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     timestamp('created_at'),
     timestamp('sent_at', nullable=True),
-    foreign_key('organisation_id', 'organisation'),
+    *foreign_keys(organisation_id='organisation'),
     )
     index_columns('outgoingemail', 'organisation_id', 'to_address')
 
-    op.create_table('paymentmethod',
-    id_column(),
+    create_table_with_id('paymentmethod',
     reference('organisation_id'),
     sa.Column('processor_token', sa.String(length=80), nullable=False),
     sa.Column('brand', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -114,13 +107,12 @@ def upgrade() -> None:
     sa.Column('is_default', sa.Boolean(), nullable=False),
     timestamp('created_at'),
     timestamp('deleted_at', nullable=True),
-    foreign_key('organisation_id', 'organisation'),
+    *foreign_keys(organisation_id='organisation'),
     sa.UniqueConstraint('processor_token')
     )
     index_columns('paymentmethod', 'organisation_id')
 
-    op.create_table('person',
-    id_column(),
+    create_table_with_id('person',
     reference('organisation_id'),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('full_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -133,13 +125,12 @@ def upgrade() -> None:
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     timestamp('last_sign_in_at', nullable=True),
     timestamp('created_at'),
-    foreign_key('organisation_id', 'organisation'),
+    *foreign_keys(organisation_id='organisation'),
     sa.UniqueConstraint('email')
     )
     index_columns('person', 'organisation_id')
 
-    op.create_table('activationkey',
-    id_column(),
+    create_table_with_id('activationkey',
     reference('organisation_id'),
     sa.Column('key', sa.String(length=40), nullable=False),
     reference('product_id'),
@@ -148,15 +139,12 @@ def upgrade() -> None:
     timestamp('issued_at'),
     timestamp('redeemed_at', nullable=True),
     reference('redeemed_by_id', nullable=True),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('product_id', 'product'),
-    foreign_key('redeemed_by_id', 'person'),
+    *foreign_keys(organisation_id='organisation', product_id='product', redeemed_by_id='person'),
     sa.UniqueConstraint('key')
     )
     index_columns('activationkey', 'organisation_id')
 
-    op.create_table('auditevent',
-    id_column(),
+    create_table_with_id('auditevent',
     reference('organisation_id', nullable=True),
     reference('actor_id', nullable=True),
     sa.Column('actor_email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
@@ -166,13 +154,11 @@ def upgrade() -> None:
     sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('ip', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     timestamp('at'),
-    foreign_key('actor_id', 'person'),
-    foreign_key('organisation_id', 'organisation'),
+    *foreign_keys(actor_id='person', organisation_id='organisation'),
     )
     op.create_index('ix_audit_org_at', 'auditevent', ['organisation_id', 'at'], unique=False)
 
-    op.create_table('billingprofile',
-    id_column(),
+    create_table_with_id('billingprofile',
     reference('organisation_id'),
     reference('billing_account_id'),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -182,14 +168,12 @@ def upgrade() -> None:
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
     reference('payment_method_id', nullable=True),
     timestamp('created_at'),
-    foreign_key('billing_account_id', 'billingaccount'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('payment_method_id', 'paymentmethod'),
+    *foreign_keys(billing_account_id='billingaccount', organisation_id='organisation',
+                  payment_method_id='paymentmethod'),
     )
     index_columns('billingprofile', 'billing_account_id', 'organisation_id')
 
-    op.create_table('usersession',
-    id_column(),
+    create_table_with_id('usersession',
     reference('person_id'),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     timestamp('created_at'),
@@ -197,13 +181,12 @@ def upgrade() -> None:
     timestamp('expires_at'),
     sa.Column('ip', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('user_agent', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-    foreign_key('person_id', 'person'),
+    *foreign_keys(person_id='person'),
     sa.UniqueConstraint('token_hash')
     )
     index_columns('usersession', 'person_id')
 
-    op.create_table('contract',
-    id_column(),
+    create_table_with_id('contract',
     reference('organisation_id'),
     sa.Column('number', sa.String(length=32), nullable=False),
     sa.Column('status', sa.String(length=32), nullable=False),
@@ -223,15 +206,13 @@ def upgrade() -> None:
     reference('payment_method_id', nullable=True),
     reference('billing_profile_id', nullable=True),
     timestamp('created_at'),
-    foreign_key('billing_profile_id', 'billingprofile'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('payment_method_id', 'paymentmethod'),
+    *foreign_keys(billing_profile_id='billingprofile', organisation_id='organisation',
+                  payment_method_id='paymentmethod'),
     sa.UniqueConstraint('number')
     )
     index_columns('contract', 'organisation_id')
 
-    op.create_table('accesstoken',
-    id_column(),
+    create_table_with_id('accesstoken',
     reference('organisation_id'),
     sa.Column('purpose', sa.String(length=32), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
@@ -241,15 +222,12 @@ def upgrade() -> None:
     timestamp('created_at'),
     timestamp('expires_at'),
     timestamp('used_at', nullable=True),
-    foreign_key('contract_id', 'contract'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('person_id', 'person'),
+    *foreign_keys(contract_id='contract', organisation_id='organisation', person_id='person'),
     sa.UniqueConstraint('token_hash')
     )
     index_columns('accesstoken', 'organisation_id')
 
-    op.create_table('changerequest',
-    id_column(),
+    create_table_with_id('changerequest',
     reference('organisation_id'),
     reference('contract_id'),
     reference('requested_by_id'),
@@ -261,15 +239,12 @@ def upgrade() -> None:
     reference('handled_by_id', nullable=True),
     timestamp('created_at'),
     timestamp('completed_at', nullable=True),
-    foreign_key('contract_id', 'contract'),
-    foreign_key('handled_by_id', 'person'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('requested_by_id', 'person'),
+    *foreign_keys(contract_id='contract', handled_by_id='person', organisation_id='organisation',
+                  requested_by_id='person'),
     )
     index_columns('changerequest', 'organisation_id')
 
-    op.create_table('contractadmin',
-    id_column(),
+    create_table_with_id('contractadmin',
     reference('organisation_id'),
     reference('contract_id'),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
@@ -279,16 +254,12 @@ def upgrade() -> None:
     timestamp('invited_at'),
     timestamp('last_sent_at'),
     timestamp('accepted_at', nullable=True),
-    foreign_key('contract_id', 'contract'),
-    foreign_key('invited_by_id', 'person'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('person_id', 'person'),
+    *foreign_keys(contract_id='contract', invited_by_id='person', organisation_id='organisation', person_id='person'),
     sa.UniqueConstraint('contract_id', 'email')
     )
     index_columns('contractadmin', 'contract_id', 'organisation_id')
 
-    op.create_table('subscription',
-    id_column(),
+    create_table_with_id('subscription',
     reference('organisation_id'),
     reference('product_id'),
     reference('contract_id', nullable=True),
@@ -312,33 +283,25 @@ def upgrade() -> None:
     sa.Column('cancel_feedback', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
     timestamp('cancelled_at', nullable=True),
     timestamp('created_at'),
-    foreign_key('billing_profile_id', 'billingprofile'),
-    foreign_key('buyer_id', 'person'),
-    foreign_key('contract_id', 'contract'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('payment_method_id', 'paymentmethod'),
-    foreign_key('product_id', 'product'),
+    *foreign_keys(billing_profile_id='billingprofile', buyer_id='person', contract_id='contract',
+                  organisation_id='organisation', payment_method_id='paymentmethod', product_id='product'),
     )
     index_columns('subscription', 'organisation_id')
 
-    op.create_table('licenceassignment',
-    id_column(),
+    create_table_with_id('licenceassignment',
     reference('organisation_id'),
     reference('subscription_id'),
     reference('person_id'),
     reference('assigned_by_id', nullable=True),
     timestamp('assigned_at'),
     timestamp('revoked_at', nullable=True),
-    foreign_key('assigned_by_id', 'person'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('person_id', 'person'),
-    foreign_key('subscription_id', 'subscription'),
+    *foreign_keys(assigned_by_id='person', organisation_id='organisation', person_id='person',
+                  subscription_id='subscription'),
     )
     op.create_index('ix_assignment_sub_person', 'licenceassignment', ['subscription_id', 'person_id'], unique=False)
     index_columns('licenceassignment', 'organisation_id')
 
-    op.create_table('purchase_order',
-    id_column(),
+    create_table_with_id('purchase_order',
     reference('organisation_id'),
     sa.Column('number', sa.String(length=40), nullable=False),
     reference('contract_id', nullable=True),
@@ -360,31 +323,23 @@ def upgrade() -> None:
     sa.Column('order_form_number', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     reference('created_by_id', nullable=True),
     timestamp('created_at'),
-    foreign_key('contract_id', 'contract'),
-    foreign_key('created_by_id', 'person'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('payment_method_id', 'paymentmethod'),
-    foreign_key('product_id', 'product'),
-    foreign_key('subscription_id', 'subscription'),
+    *foreign_keys(contract_id='contract', created_by_id='person', organisation_id='organisation',
+                  payment_method_id='paymentmethod', product_id='product', subscription_id='subscription'),
     sa.UniqueConstraint('number')
     )
     index_columns('purchase_order', 'contract_id', 'organisation_id')
 
-    op.create_table('usageevent',
-    id_column(),
+    create_table_with_id('usageevent',
     reference('organisation_id'),
     reference('person_id'),
     reference('subscription_id', nullable=True),
     sa.Column('kind', sa.String(length=32), nullable=False),
     timestamp('occurred_at'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('person_id', 'person'),
-    foreign_key('subscription_id', 'subscription'),
+    *foreign_keys(organisation_id='organisation', person_id='person', subscription_id='subscription'),
     )
     op.create_index('ix_usage_org_time', 'usageevent', ['organisation_id', 'occurred_at'], unique=False)
 
-    op.create_table('invoice',
-    id_column(),
+    create_table_with_id('invoice',
     reference('organisation_id'),
     sa.Column('number', sa.String(length=32), nullable=False),
     sa.Column('series', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -413,12 +368,8 @@ def upgrade() -> None:
     sa.Column('buyer_vat_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('reverse_charge', sa.Boolean(), nullable=False),
     timestamp('created_at'),
-    foreign_key('billing_profile_id', 'billingprofile'),
-    foreign_key('contract_id', 'contract'),
-    foreign_key('order_id', 'purchase_order'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('payment_method_id', 'paymentmethod'),
-    foreign_key('subscription_id', 'subscription'),
+    *foreign_keys(billing_profile_id='billingprofile', contract_id='contract', order_id='purchase_order',
+                  organisation_id='organisation', payment_method_id='paymentmethod', subscription_id='subscription'),
     sa.UniqueConstraint('number'),
     sa.UniqueConstraint('series', 'sequence')
     )
@@ -426,8 +377,7 @@ def upgrade() -> None:
     op.create_index('ix_invoice_org_issue', 'invoice', ['organisation_id', 'issue_date', 'id'], unique=False)
     index_columns('invoice', 'subscription_id')
 
-    op.create_table('creditnote',
-    id_column(),
+    create_table_with_id('creditnote',
     reference('organisation_id'),
     reference('invoice_id'),
     sa.Column('number', sa.String(length=32), nullable=False),
@@ -441,16 +391,13 @@ def upgrade() -> None:
     sa.Column('total_minor', sa.BigInteger(), nullable=False),
     reference('created_by_id', nullable=True),
     timestamp('created_at'),
-    foreign_key('created_by_id', 'person'),
-    foreign_key('invoice_id', 'invoice'),
-    foreign_key('organisation_id', 'organisation'),
+    *foreign_keys(created_by_id='person', invoice_id='invoice', organisation_id='organisation'),
     sa.UniqueConstraint('number'),
     sa.UniqueConstraint('series', 'sequence')
     )
     index_columns('creditnote', 'invoice_id', 'organisation_id')
 
-    op.create_table('invoiceline',
-    id_column(),
+    create_table_with_id('invoiceline',
     reference('invoice_id'),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('product_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -460,12 +407,11 @@ def upgrade() -> None:
     sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('tax_rate_bp', sa.Integer(), nullable=False),
     sa.Column('tax_minor', sa.BigInteger(), nullable=False),
-    foreign_key('invoice_id', 'invoice'),
+    *foreign_keys(invoice_id='invoice'),
     )
     index_columns('invoiceline', 'invoice_id')
 
-    op.create_table('payment',
-    id_column(),
+    create_table_with_id('payment',
     reference('organisation_id'),
     reference('invoice_id', nullable=True),
     reference('order_id', nullable=True),
@@ -478,22 +424,18 @@ def upgrade() -> None:
     sa.Column('failure_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('failure_message', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     timestamp('created_at'),
-    foreign_key('invoice_id', 'invoice'),
-    foreign_key('order_id', 'purchase_order'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('payment_method_id', 'paymentmethod'),
+    *foreign_keys(invoice_id='invoice', order_id='purchase_order', organisation_id='organisation',
+                  payment_method_id='paymentmethod'),
     )
     index_columns('payment', 'organisation_id')
 
-    op.create_table('creditnoteline',
-    id_column(),
+    create_table_with_id('creditnoteline',
     reference('credit_note_id'),
     reference('invoice_line_id'),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('tax_minor', sa.BigInteger(), nullable=False),
-    foreign_key('credit_note_id', 'creditnote'),
-    foreign_key('invoice_line_id', 'invoiceline'),
+    *foreign_keys(credit_note_id='creditnote', invoice_line_id='invoiceline'),
     )
     index_columns('creditnoteline', 'credit_note_id')
 

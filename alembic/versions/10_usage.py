@@ -3,8 +3,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 from alembic import op
-from billing_center.migration_kit import (add_columns, drop_columns, foreign_key, id_column, index_columns, reference,
-                                          timestamp)
+from billing_center.migration_kit import (add_columns, create_table_with_id, drop_columns, foreign_keys, index_columns,
+                                          reference, timestamp)
 
 revision = '10_usage'
 down_revision = '12_einvoicing'
@@ -21,14 +21,11 @@ def upgrade() -> None:
     sa.Column('month', sa.Date(), nullable=False),
     reference('person_id'),
     reference('organisation_id'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('person_id', 'person'),
-    foreign_key('subscription_id', 'subscription'),
+    *foreign_keys(organisation_id='organisation', person_id='person', subscription_id='subscription'),
     sa.PrimaryKeyConstraint('subscription_id', 'month', 'person_id')
     )
     index_columns('usage_month', 'organisation_id')
-    op.create_table('mau_period',
-    id_column(),
+    create_table_with_id('mau_period',
     reference('organisation_id'),
     reference('subscription_id'),
     sa.Column('start_month', sa.Date(), nullable=False),
@@ -36,14 +33,11 @@ def upgrade() -> None:
     sa.Column('billed_users', sa.Integer(), nullable=False),
     reference('invoice_id', nullable=True),
     timestamp('closed_at'),
-    foreign_key('invoice_id', 'invoice'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('subscription_id', 'subscription'),
+    *foreign_keys(invoice_id='invoice', organisation_id='organisation', subscription_id='subscription'),
     sa.UniqueConstraint('subscription_id', 'start_month', name='uq_mau_period_start')
     )
     index_columns('mau_period', 'organisation_id')
-    op.create_table('usage_api_key',
-    id_column(),
+    create_table_with_id('usage_api_key',
     reference('organisation_id'),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('prefix', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -52,8 +46,7 @@ def upgrade() -> None:
     timestamp('created_at'),
     timestamp('last_used_at', nullable=True),
     timestamp('revoked_at', nullable=True),
-    foreign_key('created_by_id', 'person'),
-    foreign_key('organisation_id', 'organisation'),
+    *foreign_keys(created_by_id='person', organisation_id='organisation'),
     sa.UniqueConstraint('key_hash')
     )
     index_columns('usage_api_key', 'organisation_id')

@@ -2,20 +2,19 @@
 import sqlalchemy as sa
 
 from alembic import op
-from billing_center.migration_kit import foreign_key, id_column, index_columns, reference, timestamp
+from billing_center.migration_kit import create_table_with_id, foreign_keys, index_columns, reference, timestamp
 
 revision = '15_session_tickets'
 down_revision = '0001'
 
 
 def upgrade() -> None:
-    op.create_table('sessionticket',
-    id_column(),
+    create_table_with_id('sessionticket',
     reference('person_id'),
     sa.Column('ticket_hash', sa.String(length=64), nullable=False),
     timestamp('created_at'),
     timestamp('expires_at'),
-    foreign_key('person_id', 'person'),
+    *foreign_keys(person_id='person'),
     sa.UniqueConstraint('ticket_hash')
     )
     index_columns('sessionticket', 'person_id')

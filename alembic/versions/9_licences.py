@@ -2,23 +2,20 @@
 import sqlalchemy as sa
 
 from alembic import op
-from billing_center.migration_kit import foreign_key, id_column, reference, timestamp
+from billing_center.migration_kit import create_table_with_id, foreign_keys, reference, timestamp
 
 revision = '9_licences'
 down_revision = '8_subscriptions'
 
 
 def upgrade() -> None:
-    op.create_table('selfserviceproduct',
-    id_column(),
+    create_table_with_id('selfserviceproduct',
     reference('organisation_id'),
     reference('product_id'),
     sa.Column('allowed', sa.Boolean(), nullable=False),
     reference('changed_by_id', nullable=True),
     timestamp('changed_at'),
-    foreign_key('changed_by_id', 'person'),
-    foreign_key('organisation_id', 'organisation'),
-    foreign_key('product_id', 'product'),
+    *foreign_keys(changed_by_id='person', organisation_id='organisation', product_id='product'),
     sa.UniqueConstraint('organisation_id', 'product_id')
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
