@@ -104,17 +104,28 @@ def submit_button(*children, **props) -> rx.Component:
     return rx.button(*children, type="submit", disabled=waiting, loading=~PAGE_RUNNING, **props)
 
 
+def public_form(*fields: rx.Component, submit: str | Var, on_submit) -> rx.Component:
+    """The form of a visitor's page (sign-in, access, activate): its ``fields`` one under another, then its
+    wide ``submit`` button (an ``N_`` msgid or a translated Var)."""
+    return submit_form(
+        rx.vstack(*fields, submit_button(tr(submit), size="3", width="100%"), spacing="4", width="100%"),
+        on_submit=on_submit,
+    )
+
+
 def public_heading(text: str) -> rx.Component:
     """The h1 of a visitor's page (mark ``text`` with ``N_``), also the browser tab's title."""
     return rx.heading(tr(text), document_title(text), size="6", as_="h1")
 
 
-def public_card(*children: rx.Component, width: str = "440px") -> rx.Component:
-    """The centred card of the pages a visitor sees before signing in (sign-in, access, activate)."""
+def public_card(*children: rx.Component, width: str = "440px", brand: rx.Component | None = None) -> rx.Component:
+    """The centred card of the pages a visitor sees before signing in (sign-in, access, activate). Beside the
+    logo, ``brand`` (the sign-in page's h1) or the product's name."""
     return rx.center(
         rx.card(
             rx.vstack(
-                rx.hstack(rx.icon("wallet", size=26), rx.text("Billing Center", size="6", weight="bold"),
+                rx.hstack(rx.icon("wallet", size=26),
+                          brand if brand is not None else rx.text("Billing Center", size="6", weight="bold"),
                           align="center", spacing="2"),
                 *children,
                 spacing="4",

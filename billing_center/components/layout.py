@@ -140,8 +140,10 @@ def header(title: str | rx.Var) -> rx.Component:
     )
 
 
-def console_page(title: str | rx.Var, *children: rx.Component, on_leave: Any = None) -> rx.Component:
-    """Every signed-in page: navigation on the left, header and content on the right. Nothing is
+def console_page(title: str | rx.Var, *children: rx.Component, on_leave: Any = None,
+                 spacing: str = "4") -> rx.Component:
+    """Every signed-in page: navigation on the left, header and content on the right. The ``children`` are
+    the page's parts, one under another (``spacing`` apart) across the content's width. Nothing is
     shown until the session has been checked, so a signed-out visitor never sees a flash of data.
     ``on_leave`` runs as the page is left (a state's ``leave``: its filters back to their defaults, see
     ``SessionState._reset_vars``)."""
@@ -151,7 +153,8 @@ def console_page(title: str | rx.Var, *children: rx.Component, on_leave: Any = N
             sidebar(),
             rx.box(
                 header(title),
-                rx.el.main(*children, **({"on_unmount": on_leave} if on_leave is not None else {})),
+                rx.el.main(rx.vstack(*children, spacing=spacing, width="100%"),
+                           **({"on_unmount": on_leave} if on_leave is not None else {})),
                 flex="1",
                 padding="28px 36px",
                 max_width="1200px",
