@@ -4,59 +4,44 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import (
-    error_of,
-    labelled_input,
-    public_card,
-    public_heading,
-    submit_button,
-    submit_form,
-)
+from billing_center.components.forms import error_of, labelled_input, public_card, public_form, public_heading
 from billing_center.components.i18n import t
-from billing_center.components.ui import error_notice
+from billing_center.components.ui import error_notice, notice
 from billing_center.i18n import N_
 from billing_center.states.access import AccessState
 
 
 def _form() -> rx.Component:
     proof = AccessState.step == "proof"
-    return submit_form(
-        rx.vstack(
-            labelled_input(N_("Work e-mail"), "email", error_of(AccessState, "email"), kind="email",
-                           autocomplete="email", default_value=AccessState.email, required=True,
-                           placeholder=t("name@company.com")),
-            rx.cond(
-                proof,
-                rx.vstack(
-                    rx.callout(
-                        t("We need to check that you have access to this billing account. Enter the number of an "
-                        "order or an invoice and its subtotal or total, as printed on the document."),
-                        icon="info", color_scheme="blue", width="100%",
-                    ),
-                    labelled_input(N_("Order or invoice number"), "reference", error_of(AccessState, "reference"),
-                                   placeholder=t("FL123133-2 or INV1238")),
-                    labelled_input(N_("Subtotal or total"), "amount", error_of(AccessState, "amount"),
-                                   input_mode="decimal", placeholder="6000.00",
-                                   hint=N_("As printed on the order or invoice, for example 6000.00.")),
-                    spacing="4",
-                    width="100%",
-                ),
+    return public_form(
+        labelled_input(N_("Work e-mail"), "email", error_of(AccessState, "email"), kind="email",
+                       autocomplete="email", default_value=AccessState.email, required=True,
+                       placeholder=t("name@company.com")),
+        rx.cond(
+            proof,
+            rx.vstack(
+                notice(t("We need to check that you have access to this billing account. Enter the number of an "
+                         "order or an invoice and its subtotal or total, as printed on the document."),
+                       icon="info", color="blue"),
+                labelled_input(N_("Order or invoice number"), "reference", error_of(AccessState, "reference"),
+                               placeholder=t("FL123133-2 or INV1238")),
+                labelled_input(N_("Subtotal or total"), "amount", error_of(AccessState, "amount"),
+                               input_mode="decimal", placeholder="6000.00",
+                               hint=N_("As printed on the order or invoice, for example 6000.00.")),
+                spacing="4",
+                width="100%",
             ),
-            submit_button(rx.cond(proof, t("Verify and continue"), t("Continue")), size="3", width="100%"),
-            spacing="4",
-            width="100%",
         ),
+        submit=rx.cond(proof, t("Verify and continue"), t("Continue")),
         on_submit=AccessState.submit,
     )
 
 
 def _sent() -> rx.Component:
     return rx.vstack(
-        rx.callout(
-            rx.text(t("Check your mailbox. We sent an e-mail to "), rx.text.strong(AccessState.email),
-                    t(" with a link to activate your account. The link works once and expires in 48 hours.")),
-            icon="mail-check", color_scheme="green", role="status", width="100%",
-        ),
+        notice(rx.text(t("Check your mailbox. We sent an e-mail to "), rx.text.strong(AccessState.email),
+                       t(" with a link to activate your account. The link works once and expires in 48 hours.")),
+               icon="mail-check", color="green", role="status"),
         rx.cond(AccessState.demo_mailbox,
                 rx.link(rx.button(rx.icon("inbox", size=16), t("Open the demo mailbox"), variant="soft",
                                   width="100%"), href="/mailbox", width="100%")),
@@ -67,11 +52,9 @@ def _sent() -> rx.Component:
 
 def _has_access() -> rx.Component:
     return rx.vstack(
-        rx.callout(
-            rx.text(rx.text.strong(AccessState.email),
-                    t(" already has access to billing. Sign in with your password.")),
-            icon="badge-check", color_scheme="blue", role="status", width="100%",
-        ),
+        notice(rx.text(rx.text.strong(AccessState.email),
+                       t(" already has access to billing. Sign in with your password.")),
+               icon="badge-check", color="blue", role="status"),
         rx.link(rx.button(t("Sign in"), size="3", width="100%"), href="/sign-in", width="100%"),
         spacing="3", width="100%",
     )

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import (
-    error_of,
-    labelled_input,
-    public_card,
-    public_heading,
-    submit_button,
-    submit_form,
-)
-from billing_center.components.i18n import t, tr
-from billing_center.components.ui import error_notice
+from billing_center.components.forms import error_of, labelled_input, public_card, public_form, public_heading
+from billing_center.components.i18n import t
+from billing_center.components.ui import error_notice, notice
 from billing_center.i18n import N_
 from billing_center.services.activation import MIN_PASSWORD
 from billing_center.states.activate import ActivateState
@@ -30,14 +23,11 @@ def _link_form(heading: str, *fields: rx.Component, submit: str, on_submit) -> r
     return rx.vstack(
         public_heading(heading),
         _who(),
-        submit_form(
-            rx.vstack(
-                rx.el.input(type="email", name="username", value=ActivateState.link_email, read_only=True,
-                            auto_complete="username", hidden=True),
-                *fields,
-                submit_button(tr(submit), size="3", width="100%"),
-                spacing="4", width="100%",
-            ),
+        public_form(
+            rx.el.input(type="email", name="username", value=ActivateState.link_email, read_only=True,
+                        auto_complete="username", hidden=True),
+            *fields,
+            submit=submit,
             on_submit=on_submit,
         ),
         spacing="4", width="100%",
@@ -81,9 +71,9 @@ def _accept() -> rx.Component:
         public_heading(N_("Accept and continue")),
         rx.text(t("You are signed in as "), rx.text.strong(ActivateState.person_name), " (",
                 ActivateState.link_email, ")."),
-        rx.callout(rx.text(t("Accepting gives you access to "), ActivateState.link_what,
-                           t(": its contracts, orders and invoices as your role allows.")),
-                   icon="shield-check", color_scheme="blue", width="100%"),
+        notice(rx.text(t("Accepting gives you access to "), ActivateState.link_what,
+                       t(": its contracts, orders and invoices as your role allows.")),
+               icon="shield-check", color="blue"),
         rx.button(t("Accept and continue"), size="3", width="100%", on_click=ActivateState.accept,
                   loading=ActivateState.busy),
         spacing="4", width="100%",
@@ -93,9 +83,9 @@ def _accept() -> rx.Component:
 def _other_person() -> rx.Component:
     return rx.vstack(
         public_heading(N_("This link is for someone else")),
-        rx.callout(rx.text(t("You are signed in as "), rx.text.strong(ActivateState.person_email),
-                           t(", but this link is for "), rx.text.strong(ActivateState.link_email), "."),
-                   icon="triangle-alert", color_scheme="amber", width="100%"),
+        notice(rx.text(t("You are signed in as "), rx.text.strong(ActivateState.person_email),
+                       t(", but this link is for "), rx.text.strong(ActivateState.link_email), "."),
+               icon="triangle-alert", color="amber"),
         rx.button(t("Sign out and continue"), size="3", width="100%", on_click=ActivateState.switch_account),
         rx.link(t("Keep working as yourself"), href="/", size="2"),
         spacing="4", width="100%",
@@ -105,8 +95,7 @@ def _other_person() -> rx.Component:
 def _invalid() -> rx.Component:
     return rx.vstack(
         public_heading(N_("Link not valid")),
-        rx.callout(error_of(ActivateState, "form"), icon="circle-alert", color_scheme="red", role="alert",
-                   width="100%"),
+        notice(error_of(ActivateState, "form"), icon="circle-alert", color="red", role="alert"),
         rx.link(rx.button(t("Ask for a new link"), size="3", width="100%"), href="/access", width="100%"),
         spacing="4", width="100%",
     )

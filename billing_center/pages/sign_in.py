@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from billing_center.components.forms import error_of, labelled_input, submit_button, submit_form
+from billing_center.components.forms import error_of, labelled_input, public_card, public_form
 from billing_center.components.i18n import document_title, language_menu, t
 from billing_center.components.ui import error_notice
 from billing_center.i18n import N_
@@ -12,42 +12,27 @@ from billing_center.states.sign_in import SignInState
 
 
 def sign_in_page() -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(
-                rx.hstack(rx.icon("wallet", size=26),
-                          rx.heading(t("Billing Center"), document_title(N_("Sign in")), size="6", as_="h1"),
-                          align="center", spacing="2"),
-                rx.text(t("Sign in to manage contracts, invoices, payment methods and licences."),
-                        color_scheme="gray", size="2"),
-                error_notice(error_of(SignInState, "form")),
-                submit_form(
-                    rx.vstack(
-                        labelled_input(N_("Work e-mail"), "email", error_of(SignInState, "email"), kind="email",
-                                       autocomplete="username", required=True),
-                        labelled_input(N_("Password"), "password", error_of(SignInState, "password"), kind="password",
-                                       autocomplete="current-password", required=True),
-                        submit_button(t("Sign in"), size="3", width="100%"),
-                        spacing="4",
-                        width="100%",
-                    ),
-                    on_submit=SignInState.submit,
-                ),
-                rx.hstack(
-                    rx.text(t("New to Billing Center?"), size="2", color_scheme="gray"),
-                    rx.link(t("Access billing"), href="/access", size="2", weight="medium"),
-                    spacing="2",
-                ),
-                rx.link(rx.hstack(rx.icon("inbox", size=14), rx.text(t("Demo mailbox"), size="1"), align="center",
-                                  spacing="1"),
-                        href="/mailbox", color_scheme="gray"),
-                language_menu(),
-                spacing="4",
-                width="100%",
-            ),
-            size="4",
-            width="400px",
+    return public_card(
+        rx.text(t("Sign in to manage contracts, invoices, payment methods and licences."), color_scheme="gray",
+                size="2"),
+        error_notice(error_of(SignInState, "form")),
+        public_form(
+            labelled_input(N_("Work e-mail"), "email", error_of(SignInState, "email"), kind="email",
+                           autocomplete="username", required=True),
+            labelled_input(N_("Password"), "password", error_of(SignInState, "password"), kind="password",
+                           autocomplete="current-password", required=True),
+            submit=N_("Sign in"),
+            on_submit=SignInState.submit,
         ),
-        height="100vh",
-        background=rx.color("gray", 2),
+        rx.hstack(
+            rx.text(t("New to Billing Center?"), size="2", color_scheme="gray"),
+            rx.link(t("Access billing"), href="/access", size="2", weight="medium"),
+            spacing="2",
+        ),
+        rx.link(rx.hstack(rx.icon("inbox", size=14), rx.text(t("Demo mailbox"), size="1"), align="center",
+                          spacing="1"),
+                href="/mailbox", color_scheme="gray"),
+        language_menu(),
+        width="400px",
+        brand=rx.heading(t("Billing Center"), document_title(N_("Sign in")), size="6", as_="h1"),
     )
