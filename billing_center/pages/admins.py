@@ -7,39 +7,31 @@ import reflex as rx
 from billing_center.components.forms import error_of, form_card, submit_button
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import confirm_dialog, data_table, status_badge
+from billing_center.components.ui import data_table, notice, remove_dialog, status_badge, table_row
 from billing_center.i18n import N_
 from billing_center.states.admins import AdminsState
 
 
 def _row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.email),
-        rx.table.cell(row.name),
-        rx.table.cell(status_badge(row.state, row.color)),
-        rx.table.cell(row.invited),
-        rx.table.cell(row.last_sent),
-        rx.table.cell(
-            rx.hstack(
-                rx.cond(
-                    row.can_resend,
-                    rx.button(rx.icon("send", size=14), t("Resend invitation"), size="1", variant="soft",
-                              on_click=AdminsState.resend(row.id), aria_label=t("Resend invitation to ") + row.email),
+    return table_row(
+        rx.table.row_header_cell(row.email), row.name, status_badge(row.state, row.color), row.invited, row.last_sent,
+        rx.hstack(
+            rx.cond(
+                row.can_resend,
+                rx.button(rx.icon("send", size=14), t("Resend invitation"), size="1", variant="soft",
+                          on_click=AdminsState.resend(row.id), aria_label=t("Resend invitation to ") + row.email),
+            ),
+            rx.cond(
+                row.can_remove,
+                remove_dialog(
+                    row.email,
+                    title=N_("Remove this admin?"),
+                    description=rx.text(row.email, t(" loses access to contract "), AdminsState.contract,
+                                        t(", its orders and its invoices. Open invitation links stop working.")),
+                    on_confirm=AdminsState.remove(row.id),
                 ),
-                rx.cond(
-                    row.can_remove,
-                    confirm_dialog(
-                        trigger=rx.button(rx.icon("user-minus", size=14), t("Remove"), size="1", variant="soft",
-                                          color_scheme="red", aria_label=t("Remove ") + row.email),
-                        title=N_("Remove this admin?"),
-                        description=rx.text(row.email, t(" loses access to contract "), AdminsState.contract,
-                                            t(", its orders and its invoices. Open invitation links stop working.")),
-                        confirm_label=N_("Remove"),
-                        on_confirm=AdminsState.remove(row.id),
-                    ),
-                ),
-                spacing="2",
-            )
+            ),
+            spacing="2",
         ),
         align="center",
     )
@@ -66,7 +58,8 @@ def _invite_form() -> rx.Component:
 
 
 def _content() -> rx.Component:
-    return rx.vstack(
+    """The chosen contract and its admins, as parts of the page."""
+    return rx.fragment(
         rx.hstack(
             rx.el.label(t("Contract"), html_for="contract", style={"fontSize": "14px", "fontWeight": 500}),
             rx.select(AdminsState.contracts, value=AdminsState.contract, on_change=AdminsState.choose_contract,
@@ -78,20 +71,16 @@ def _content() -> rx.Component:
         ),
         rx.cond(
             AdminsState.not_found,
-            rx.callout(t("No such contract. Choose one of your contracts above."), icon="circle-alert",
-                       color_scheme="red", role="alert", width="100%"),
-            rx.vstack(
+            notice(t("No such contract. Choose one of your contracts above."), icon="circle-alert", color="red",
+                   role="alert"),
+            rx.fragment(
                 _invite_form(),
                 data_table([N_("E-mail"), N_("Name"), N_("State"), N_("Invited"), N_("Last invitation"),
                             N_("Actions")], AdminsState.rows,
                            _row, caption=N_("Admins of the contract"),
                            empty_text=N_("No admins yet. Invite one above.")),
-                spacing="4",
-                width="100%",
             ),
         ),
-        spacing="4",
-        width="100%",
     )
 
 

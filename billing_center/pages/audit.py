@@ -7,7 +7,7 @@ import reflex as rx
 from billing_center.components.forms import error_of
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import data_table, error_notice, pager
+from billing_center.components.ui import data_table, error_notice, explanation, pager, table_row, toolbar
 from billing_center.i18n import N_
 from billing_center.states.audit import AuditState
 
@@ -18,7 +18,7 @@ def _label(text: str, for_id: str) -> rx.Component:
 
 def _filters() -> rx.Component:
     return rx.card(
-        rx.hstack(
+        toolbar(
             rx.vstack(
                 _label(N_("Action"), "audit-action"),
                 rx.select.root(
@@ -49,22 +49,29 @@ def _filters() -> rx.Component:
             rx.button(rx.icon("download", size=14), t("Export CSV"), variant="outline",
                       on_click=rx.download(url=AuditState.export_href)),
             align="end",
-            spacing="3",
-            wrap="wrap",
-            width="100%",
         ),
         width="100%",
     )
 
 
 def _row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(row.when, white_space="nowrap"),
-        rx.table.cell(row.who),
-        rx.table.cell(rx.badge(row.action, color_scheme=row.tone, variant="soft")),
-        rx.table.cell(row.target),
-        rx.table.cell(row.detail),
-        rx.table.cell(row.ip),
+    return table_row(rx.table.cell(row.when, white_space="nowrap"), row.who,
+                     rx.badge(row.action, color_scheme=row.tone, variant="soft"), row.target, row.detail, row.ip)
+
+
+def _log() -> rx.Component:
+    """What the page says, its filters and one page of the log's events, as parts of the page."""
+    return rx.fragment(
+        explanation(N_("Who did what and when in your organisation: sign-ins, orders, seat changes, assignments, "
+                       "cancellations, payment-method changes, invitations and failed access attempts. "
+                       "Times are in UTC.")),
+        _filters(),
+        error_notice(error_of(AuditState, "filter")),
+        data_table([N_("When (UTC)"), N_("Who"), N_("Action"), N_("Target"), N_("Detail"), N_("IP address")],
+                   AuditState.rows, _row, caption=N_("Audit log"), empty_text=N_("No events match these filters.")),
+        pager(t("Page ") + AuditState.page.to_string() + t(" of ") + AuditState.pages.to_string() + " · "
+              + AuditState.total.to_string() + t(" events"), AuditState.previous_page, AuditState.next_page,
+              AuditState.page > 1, AuditState.page < AuditState.pages),
     )
 
 
@@ -73,21 +80,7 @@ def audit_page() -> rx.Component:
         N_("Audit log"),
         rx.cond(
             AuditState.allowed,
-            rx.vstack(
-                rx.text(t("Who did what and when in your organisation: sign-ins, orders, seat changes, assignments, "
-                        "cancellations, payment-method changes, invitations and failed access attempts. "
-                        "Times are in UTC."), size="2", color_scheme="gray"),
-                _filters(),
-                error_notice(error_of(AuditState, "filter")),
-                data_table([N_("When (UTC)"), N_("Who"), N_("Action"), N_("Target"), N_("Detail"), N_("IP address")],
-                            AuditState.rows, _row,
-                           caption=N_("Audit log"), empty_text=N_("No events match these filters.")),
-                pager(t("Page ") + AuditState.page.to_string() + t(" of ") + AuditState.pages.to_string() + " · "
-                      + AuditState.total.to_string() + t(" events"), AuditState.previous_page, AuditState.next_page,
-                      AuditState.page > 1, AuditState.page < AuditState.pages),
-                spacing="4",
-                width="100%",
-            ),
+            _log(),
             empty_state("scroll-text", N_("The audit log is for billing admins"),
                         N_("Ask a billing admin of your organisation if you need to see who did what.")),
         ),

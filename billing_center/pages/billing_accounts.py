@@ -8,7 +8,14 @@ from billing_center.components.form_fields import option_select
 from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import error_notice, locked_notice, status_badge, value_grid
+from billing_center.components.ui import (
+    data_table,
+    numeric_cell,
+    page_notices,
+    status_badge,
+    table_row,
+    value_grid,
+)
 from billing_center.i18n import N_
 from billing_center.states.billing_accounts import BillingAccountsState
 
@@ -17,13 +24,8 @@ COMPACT_SELECT = {"padding": "4px 8px", "borderRadius": "6px", "border": "1px so
 
 
 def _invoice_row(inv) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(inv.number),
-        rx.table.cell(inv.issued),
-        rx.table.cell(inv.due),
-        rx.table.cell(inv.total, text_align="right"),
-        rx.table.cell(status_badge(inv.status, inv.status_color)),
-    )
+    return table_row(rx.table.row_header_cell(inv.number), inv.issued, inv.due, numeric_cell(inv.total),
+                     status_badge(inv.status, inv.status_color))
 
 
 def _profile(profile) -> rx.Component:
@@ -57,19 +59,9 @@ def _profile(profile) -> rx.Component:
                 ),
             ),
             rx.text(profile.invoice_count, size="2", color_scheme="gray"),
-            rx.cond(
-                profile.invoices.length() > 0,
-                rx.table.root(
-                    rx.el.caption(t("Invoices of ") + profile.name, style={"position": "absolute", "left": "-10000px"}),
-                    rx.table.header(rx.table.row(
-                        rx.table.column_header_cell(t("Invoice")), rx.table.column_header_cell(t("Issued")),
-                        rx.table.column_header_cell(t("Due")),
-                        rx.table.column_header_cell(t("Total"), text_align="right"),
-                        rx.table.column_header_cell(t("Status")))),
-                    rx.table.body(rx.foreach(profile.invoices, _invoice_row)),
-                    variant="surface", size="1", width="100%", aria_label=t("Invoices of ") + profile.name,
-                ),
-            ),
+            data_table([N_("Invoice"), N_("Issued"), N_("Due"), N_("Total"), N_("Status")], profile.invoices,
+                       _invoice_row, caption=t("Invoices of ") + profile.name, empty_text=None,
+                       numeric=(N_("Total"),), size="1"),
             spacing="3",
             width="100%",
         ),
@@ -92,18 +84,13 @@ def _account(account) -> rx.Component:
 def billing_accounts_page() -> rx.Component:
     return console_page(
         N_("Billing accounts"),
-        rx.vstack(
-            locked_notice(error_of(BillingAccountsState, "page")),
-            error_notice(error_of(BillingAccountsState, "action")),
-            rx.cond(
-                BillingAccountsState.accounts.length() > 0,
-                rx.vstack(rx.foreach(BillingAccountsState.accounts, _account), spacing="6", width="100%"),
-                rx.cond(error_of(BillingAccountsState, "page") == "",
-                        empty_state("landmark", N_("No billing accounts"),
-                                    N_("Billing accounts and their profiles appear here once your organisation "
-                                       "has one."))),
-            ),
-            spacing="4",
-            width="100%",
+        page_notices(error_of(BillingAccountsState, "page"), error_of(BillingAccountsState, "action")),
+        rx.cond(
+            BillingAccountsState.accounts.length() > 0,
+            rx.vstack(rx.foreach(BillingAccountsState.accounts, _account), spacing="6", width="100%"),
+            rx.cond(error_of(BillingAccountsState, "page") == "",
+                    empty_state("landmark", N_("No billing accounts"),
+                                N_("Billing accounts and their profiles appear here once your organisation "
+                                   "has one."))),
         ),
     )

@@ -8,25 +8,22 @@ from billing_center.components.form_fields import SELECT_STYLE, labelled
 from billing_center.components.forms import error_of, form_card, labelled_input, submit_button
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import error_notice, value_grid
+from billing_center.components.ui import error_notice, loading, values_card
 from billing_center.i18n import N_
 from billing_center.states.billing_details import BillingDetailsState as S
 
 
 def _summary() -> rx.Component:
-    return rx.card(
-        value_grid(
-            (N_("Organisation"), S.detail.name),
-            (N_("Address"), S.detail.address),
-            (N_("VAT id in use"), rx.cond(S.detail.vat_id != "", S.detail.vat_id, "—")),
-            (N_("Peppol endpoint in use"), rx.cond(
-                S.detail.endpoint != "",
-                rx.text(S.detail.endpoint, rx.cond(S.detail.endpoint_derived,
-                                            rx.text.span(t(" (from the VAT id)"), color_scheme="gray"))),
-                t("— (e-invoices go by e-mail)"))),
-            columns=rx.breakpoints(initial="1", md="4"),
-        ),
-        width="100%",
+    return values_card(
+        (N_("Organisation"), S.detail.name),
+        (N_("Address"), S.detail.address),
+        (N_("VAT id in use"), rx.cond(S.detail.vat_id != "", S.detail.vat_id, "—")),
+        (N_("Peppol endpoint in use"), rx.cond(
+            S.detail.endpoint != "",
+            rx.text(S.detail.endpoint, rx.cond(S.detail.endpoint_derived,
+                                               rx.text.span(t(" (from the VAT id)"), color_scheme="gray"))),
+            t("— (e-invoices go by e-mail)"))),
+        columns=rx.breakpoints(initial="1", md="4"),
     )
 
 
@@ -61,15 +58,12 @@ def _form() -> rx.Component:
 def billing_details_page() -> rx.Component:
     return console_page(
         N_("Billing details"),
-        rx.cond(
+        loading(
             S.loaded,
-            rx.vstack(
+            rx.fragment(
                 _summary(),
                 rx.cond(S.can_edit, _form(),
                         rx.text(t("Only billing admins change the billing details."), size="2", color_scheme="gray")),
-                spacing="4",
-                width="100%",
             ),
-            rx.center(rx.spinner(), padding="40px", width="100%"),
         ),
     )

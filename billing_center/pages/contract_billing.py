@@ -9,7 +9,7 @@ from billing_center.components.form_fields import SELECT_STYLE, labelled, option
 from billing_center.components.forms import error_of
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
-from billing_center.components.ui import data_table, section_card, status_badge, value_grid
+from billing_center.components.ui import data_table, notice, section_card, status_badge, table_row, values_card
 from billing_center.i18n import N_
 from billing_center.states.contract_billing import ContractBillingState
 
@@ -17,13 +17,7 @@ S = ContractBillingState
 
 
 def _request_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(row.date),
-        rx.table.cell(row.kind),
-        rx.table.cell(row.change),
-        rx.table.cell(row.requested_by),
-        rx.table.cell(status_badge(row.status, row.status_color)),
-    )
+    return table_row(row.date, row.kind, row.change, row.requested_by, status_badge(row.status, row.status_color))
 
 
 def _payment_method_card() -> rx.Component:
@@ -56,8 +50,6 @@ def _payment_method_card() -> rx.Component:
 def _change_request_card() -> rx.Component:
     return section_card(
         N_("Request a change"),
-        rx.text(t("Billing frequency and payment terms are changed by our support team. You get an e-mail "
-                "when the change is done."), size="2", color_scheme="gray"),
         rx.grid(
             labelled(N_("What to change"),
                      rx.el.select(rx.el.option(t("Billing frequency"), value="billing_frequency"),
@@ -75,6 +67,8 @@ def _change_request_card() -> rx.Component:
                  rx.text_area(id="change-note", value=S.change_note,
                               on_change=S.set_change_note, width="100%", max_length=2000)),
         rx.button(t("Send change request"), on_click=S.request_change),
+        description=N_("Billing frequency and payment terms are changed by our support team. You get an e-mail "
+                       "when the change is done."),
     )
 
 
@@ -83,9 +77,9 @@ def contract_billing_page() -> rx.Component:
         N_("Billing details"),
         rx.cond(
             S.not_found,
-            rx.callout(t("There is no contract ") + S.contract_number + t(" in your organisation."),
-                       icon="circle-alert", color_scheme="amber"),
-            rx.vstack(
+            notice(t("There is no contract ") + S.contract_number + t(" in your organisation."), icon="circle-alert",
+                   color="amber"),
+            rx.fragment(
                 rx.hstack(
                     rx.link(rx.hstack(rx.icon("arrow-left", size=14), t("Contracts"), align="center", spacing="1"),
                             href="/contracts"),
@@ -93,23 +87,18 @@ def contract_billing_page() -> rx.Component:
                     rx.text(t("Contract ") + S.contract_number, weight="medium"),
                     spacing="2", align="center",
                 ),
-                rx.card(
-                    value_grid(
-                        (N_("Billing frequency"), S.detail.billing_frequency),
-                        (N_("Payment terms"), S.detail.payment_terms),
-                        (N_("PO number"), S.detail.po_number),
-                        (N_("Invoice recipients"), S.detail.invoice_recipients),
-                        columns=rx.breakpoints(initial="2", md="4"), spacing="0",
-                    ),
-                    width="100%",
+                values_card(
+                    (N_("Billing frequency"), S.detail.billing_frequency),
+                    (N_("Payment terms"), S.detail.payment_terms),
+                    (N_("PO number"), S.detail.po_number),
+                    (N_("Invoice recipients"), S.detail.invoice_recipients),
+                    columns=rx.breakpoints(initial="2", md="4"), spacing="0",
                 ),
                 rx.grid(_payment_method_card(), _change_request_card(), columns=rx.breakpoints(initial="1", md="2"),
                         spacing="4", width="100%"),
                 rx.heading(t("Change requests"), size="4", as_="h2"),
                 data_table([N_("Requested"), N_("Change"), N_("From → to"), N_("By"), N_("Status")], S.detail.requests,
                            _request_row, caption=N_("Change requests"), empty_text=N_("No change requests yet.")),
-                spacing="4",
-                width="100%",
             ),
         ),
     )

@@ -7,38 +7,37 @@ import reflex as rx
 from billing_center.components.downloads import download_link
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page, empty_state
-from billing_center.components.ui import data_table, labelled_value, section_card, status_badge, value_grid
+from billing_center.components.ui import (
+    data_table,
+    explanation,
+    labelled_value,
+    loading,
+    numeric_cell,
+    section_card,
+    status_badge,
+    table_row,
+    value_grid,
+)
 from billing_center.i18n import N_
 from billing_center.states.contracts import ContractDetailState, ContractsState
 
 
 def _contract_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(rx.link(row.number, href=row.href, weight="medium")),
-        rx.table.cell(status_badge(row.status, row.color)),
-        rx.table.cell(row.period),
-        rx.table.cell(row.term),
-        rx.table.cell(row.total, text_align="right"),
-    )
+    return table_row(rx.table.row_header_cell(rx.link(row.number, href=row.href, weight="medium")),
+                     status_badge(row.status, row.color), row.period, row.term, numeric_cell(row.total))
 
 
 def contracts_page() -> rx.Component:
     return console_page(
         N_("Contracts and orders"),
-        rx.vstack(
-            rx.text(t("Open a contract to see its general information, orders and billing details."),
-                    color_scheme="gray", size="2"),
-            rx.cond(ContractsState.message != "", rx.callout(ContractsState.message, icon="info", role="alert")),
-            rx.cond(
-                ContractsState.loaded,
-                data_table([N_("Contract"), N_("Status"), N_("Start – end"), N_("Contract term"), N_("Total")],
-                            ContractsState.contracts,
-                           _contract_row, caption=N_("Contracts"), empty_text=N_("No contracts yet."),
-                           numeric=(N_("Total"),)),
-                rx.center(rx.spinner(), padding="40px", width="100%"),
-            ),
-            spacing="4",
-            width="100%",
+        explanation(N_("Open a contract to see its general information, orders and billing details.")),
+        rx.cond(ContractsState.message != "", rx.callout(ContractsState.message, icon="info", role="alert")),
+        loading(
+            ContractsState.loaded,
+            data_table([N_("Contract"), N_("Status"), N_("Start – end"), N_("Contract term"), N_("Total")],
+                       ContractsState.contracts,
+                       _contract_row, caption=N_("Contracts"), empty_text=N_("No contracts yet."),
+                       numeric=(N_("Total"),)),
         ),
     )
 
@@ -48,17 +47,12 @@ def _section(title: str, *children) -> rx.Component:
 
 
 def _order_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.number),
-        rx.table.cell(row.type),
-        rx.table.cell(row.start),
-        rx.table.cell(row.end),
-        rx.table.cell(t(row.payment_method)),  # "Invoice"/"Card", or a card
-        rx.table.cell(row.total, text_align="right"),
-        rx.table.cell(
-            download_link(rx.icon("download", size=14), t("Order form"), href=row.pdf,
-                          label=t("Download order form ") + row.number),
-        ),
+    return table_row(
+        rx.table.row_header_cell(row.number), row.type, row.start, row.end,
+        t(row.payment_method),  # "Invoice"/"Card", or a card
+        numeric_cell(row.total),
+        download_link(rx.icon("download", size=14), t("Order form"), href=row.pdf,
+                      label=t("Download order form ") + row.number),
     )
 
 
@@ -128,7 +122,7 @@ def contract_detail_page() -> rx.Component:
     )
     return console_page(
         N_("Contracts and orders"),
-        rx.cond(
+        loading(
             s.loaded,
             rx.cond(
                 s.found,
@@ -137,6 +131,5 @@ def contract_detail_page() -> rx.Component:
                             N_("This contract does not exist or is not one of yours. Check the number or open the "
                             "list of contracts.")),
             ),
-            rx.center(rx.spinner(), padding="40px", width="100%"),
         ),
     )

@@ -13,9 +13,12 @@ from billing_center.components.ui import (
     confirm_dialog,
     data_table,
     field_error,
+    loading,
+    numeric_cell,
     section_card,
     status_badge,
-    value_grid,
+    table_row,
+    values_card,
 )
 from billing_center.i18n import N_
 from billing_center.states.invoice import InvoiceState
@@ -24,14 +27,8 @@ S = InvoiceState
 
 
 def _line_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.product),
-        rx.table.cell(row.description),
-        rx.table.cell(row.quantity, text_align="right"),
-        rx.table.cell(row.unit, text_align="right"),
-        rx.table.cell(row.vat, text_align="right"),
-        rx.table.cell(row.amount, text_align="right"),
-    )
+    return table_row(rx.table.row_header_cell(row.product), row.description, numeric_cell(row.quantity),
+                     numeric_cell(row.unit), numeric_cell(row.vat), numeric_cell(row.amount))
 
 
 def _total_row(label: str, value, strong: bool = False) -> rx.Component:
@@ -47,29 +44,21 @@ def _total_row(label: str, value, strong: bool = False) -> rx.Component:
 
 
 def _credit_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.number),
-        rx.table.cell(row.date),
-        rx.table.cell(row.reason),
-        rx.table.cell(row.total, text_align="right"),
-        rx.table.cell(rx.hstack(
+    return table_row(
+        rx.table.row_header_cell(row.number), row.date, row.reason, numeric_cell(row.total),
+        rx.hstack(
             download_link(rx.icon("file-down", size=16), "PDF", href=row.pdf, label=t("Download PDF of ") + row.number),
             download_link(rx.icon("file-code", size=16), "UBL", href=row.ubl, label=t("Download UBL of ") + row.number),
             spacing="3",
-        )),
+        ),
     )
 
 
 def _history_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(
-            rx.cond(row.current, rx.text(row.number, weight="bold"),
-                    rx.link(row.number, href=row.href))
-        ),
-        rx.table.cell(row.period),
-        rx.table.cell(row.issue),
-        rx.table.cell(status_badge(row.status, row.color)),
-        rx.table.cell(row.total, text_align="right"),
+    return table_row(
+        rx.table.row_header_cell(rx.cond(row.current, rx.text(row.number, weight="bold"),
+                                         rx.link(row.number, href=row.href))),
+        row.period, row.issue, status_badge(row.status, row.color), numeric_cell(row.total),
     )
 
 
@@ -88,8 +77,6 @@ def _quantity_input(row) -> rx.Component:
 def credit_form() -> rx.Component:
     return section_card(
         N_("Issue a credit note"),
-        rx.text(t("An issued invoice is never changed: a credit note corrects it and gets its own number."),
-                size="2", color_scheme="gray"),
         rx.checkbox(t("Credit everything still open on this invoice"), checked=S.cn_full,
                     on_change=S.set_cn_full),
         rx.cond(~S.cn_full, rx.vstack(rx.foreach(S.detail.lines, _quantity_input), spacing="2", width="100%")),
@@ -123,6 +110,7 @@ def credit_form() -> rx.Component:
             align="center",
             spacing="3",
         ),
+        description=N_("An issued invoice is never changed: a credit note corrects it and gets its own number."),
     )
 
 
@@ -148,21 +136,18 @@ def _body() -> rx.Component:
         ),
         # Like the button above: the flag may still be a previous invoice's until this one has loaded.
         rx.cond(S.cn_open & S.is_hydrated, credit_form()),
-        rx.card(
-            value_grid(
-                (N_("Billing period"), S.detail.period),
-                (N_("Invoice date"), S.detail.issue),
-                (N_("Due date"), S.detail.due),
-                (N_("Order number"), S.detail.order_number),
-                (N_("Contract"), rx.cond(
-                    S.detail.contract_number != "",
-                    rx.link(S.detail.contract_number, href="/contracts/" + S.detail.contract_number), "—")),
-                (N_("Payment method"), S.detail.payment_method),
-                (N_("Previous balance"), S.detail.previous_balance),
-                (N_("Payment state"), S.detail.status),
-                columns=rx.breakpoints(initial="2", md="4"),
-            ),
-            width="100%",
+        values_card(
+            (N_("Billing period"), S.detail.period),
+            (N_("Invoice date"), S.detail.issue),
+            (N_("Due date"), S.detail.due),
+            (N_("Order number"), S.detail.order_number),
+            (N_("Contract"), rx.cond(
+                S.detail.contract_number != "",
+                rx.link(S.detail.contract_number, href="/contracts/" + S.detail.contract_number), "—")),
+            (N_("Payment method"), S.detail.payment_method),
+            (N_("Previous balance"), S.detail.previous_balance),
+            (N_("Payment state"), S.detail.status),
+            columns=rx.breakpoints(initial="2", md="4"),
         ),
         rx.heading(t("Current charges"), size="4", as_="h2"),
         data_table([N_("Product"), N_("Description"), N_("Quantity"), N_("Unit price"), N_("VAT"), N_("Amount")],
@@ -215,12 +200,11 @@ def _body() -> rx.Component:
 def invoice_page() -> rx.Component:
     return console_page(
         N_("Transactions"),
-        rx.cond(
+        loading(
             S.loaded,
             rx.cond(S.found, _body(),
                     empty_state("file-x", N_("No such invoice"),
                                 N_("This invoice does not exist or is not one you can see. Check the number or open "
                                 "Transactions."))),
-            rx.center(rx.spinner(), padding="40px", width="100%"),
         ),
     )

@@ -12,10 +12,16 @@ from billing_center.components.ui import (
     confirm_dialog,
     data_table,
     error_notice,
+    loading,
     locked_notice,
+    notice,
+    numeric_cell,
+    page_section,
     pager,
     section_card,
     status_badge,
+    table_row,
+    toolbar,
 )
 from billing_center.i18n import N_
 from billing_center.states.licences import ADMIN_NOTE, LicenceHoldersState, LicencesState
@@ -27,97 +33,80 @@ SORT_ITEMS = [("name", N_("Name, A to Z")), ("-name", N_("Name, Z to A"))]
 
 # --- /licences -----------------------------------------------------------------------------------
 def _product_row(row) -> rx.Component:
-    return rx.table.row(
+    return table_row(
         rx.table.row_header_cell(rx.link(row.name, href=row.href, weight="medium")),
-        rx.table.cell(row.bought, text_align="right"),
-        rx.table.cell(row.assigned, text_align="right"),
-        rx.table.cell(row.available, text_align="right"),
-        rx.table.cell(rx.progress(value=row.percent, max=100, width="120px",
-                                  aria_label=t("Licences in use for ") + row.name)),
+        numeric_cell(row.bought), numeric_cell(row.assigned), numeric_cell(row.available),
+        rx.progress(value=row.percent, max=100, width="120px", aria_label=t("Licences in use for ") + row.name),
     )
 
 
 def _purchase_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.product),
-        rx.table.cell(row.buyer),
-        rx.table.cell(row.quantity, text_align="right"),
-        rx.table.cell(status_badge(row.status, row.color)),
-        rx.table.cell(row.renewal),
-        rx.table.cell(rx.vstack(rx.text(row.total), rx.text(row.price, size="1", color_scheme="gray"), spacing="0")),
-        rx.table.cell(row.assigned),
-        rx.table.cell(
-            confirm_dialog(
-                trigger=rx.button(rx.icon("building-2", size=14), t("Take over"), size="1", variant="soft",
-                                  aria_label=t("Take over ") + row.product + t(" bought by ") + row.buyer),
-                title=N_("Take over this purchase?"),
-                description=rx.text(row.product, " (", row.quantity, t(" licences, "), row.total,
-                                    t(" a year) becomes your organisation's: your billing admins manage it and your "
-                                    "organisation pays for it from the next renewal. The buyer is told by e-mail.")),
-                confirm_label=N_("Take over"),
-                on_confirm=LicencesState.take_over(row.id),
-                danger=False,
-            )
+    return table_row(
+        rx.table.row_header_cell(row.product), row.buyer, numeric_cell(row.quantity),
+        status_badge(row.status, row.color), row.renewal,
+        rx.vstack(rx.text(row.total), rx.text(row.price, size="1", color_scheme="gray"), spacing="0"), row.assigned,
+        confirm_dialog(
+            trigger=rx.button(rx.icon("building-2", size=14), t("Take over"), size="1", variant="soft",
+                              aria_label=t("Take over ") + row.product + t(" bought by ") + row.buyer),
+            title=N_("Take over this purchase?"),
+            description=rx.text(row.product, " (", row.quantity, t(" licences, "), row.total,
+                                t(" a year) becomes your organisation's: your billing admins manage it and your "
+                                "organisation pays for it from the next renewal. The buyer is told by e-mail.")),
+            confirm_label=N_("Take over"),
+            on_confirm=LicencesState.take_over(row.id),
+            danger=False,
         ),
     )
 
 
 def _setting_row(row) -> rx.Component:
-    return rx.table.row(
+    return table_row(
         rx.table.row_header_cell(row.product),
-        rx.table.cell(
-            rx.select.root(
-                rx.select.trigger(aria_label=t("Members may buy ") + row.product),
-                rx.select.content(rx.select.item(t("Allow"), value="allow"),
-                                  rx.select.item(t("Do not allow"), value="deny")),
-                value=rx.cond(row.allowed, "allow", "deny"),
-                on_change=lambda value: LicencesState.set_allowed(row.id, value),
-            )
+        rx.select.root(
+            rx.select.trigger(aria_label=t("Members may buy ") + row.product),
+            rx.select.content(rx.select.item(t("Allow"), value="allow"),
+                              rx.select.item(t("Do not allow"), value="deny")),
+            value=rx.cond(row.allowed, "allow", "deny"),
+            on_change=lambda value: LicencesState.set_allowed(row.id, value),
         ),
     )
 
 
 def _self_service() -> rx.Component:
-    return rx.vstack(
-        rx.heading(t("Self-service purchases"), size="4", as_="h2"),
-        rx.callout(tr(ADMIN_NOTE), icon="info", color_scheme="blue", width="100%"),
+    return page_section(
+        N_("Self-service purchases"),
+        notice(tr(ADMIN_NOTE), icon="info", color="blue"),
         data_table([N_("Product"), N_("Buyer"), N_("Licences"), N_("Status"), N_("Renewal"), N_("Price"),
-            N_("Assigned to"), N_("Actions")],
+                    N_("Assigned to"), N_("Actions")],
                    LicencesState.purchases, _purchase_row, caption=N_("Self-service purchases"),
                    empty_text=N_("No member has bought a subscription with their own card."),
-                       numeric=(N_("Licences"),)),
+                   numeric=(N_("Licences"),)),
         rx.heading(t("Products members may buy themselves"), size="4", as_="h2", padding_top="12px"),
         data_table([N_("Product"), N_("Members may buy it")], LicencesState.settings, _setting_row,
                    caption=N_("Products members may buy"), empty_text=N_("No products.")),
-        spacing="3",
-        width="100%",
     )
 
 
 def licences_page() -> rx.Component:
     return console_page(
         N_("Licences"),
-        rx.vstack(
-            locked_notice(LicencesState.locked_message),
-            rx.cond(
-                LicencesState.allowed,
-                rx.vstack(
-                    rx.cond(
-                        LicencesState.loaded,
-                        data_table([N_("Product"), N_("Bought"), N_("Assigned"), N_("Available"), N_("In use")],
-                            LicencesState.products,
-                                   _product_row, caption=N_("Licences per product"),
-                                   empty_text=N_("No subscriptions with licences to assign yet."),
-                                   numeric=(N_("Bought"), N_("Assigned"), N_("Available"))),
-                        rx.center(rx.spinner(size="3"), padding="40px", width="100%"),
-                    ),
-                    rx.cond(LicencesState.is_admin, _self_service()),
-                    spacing="5",
-                    width="100%",
+        locked_notice(LicencesState.locked_message),
+        rx.cond(
+            LicencesState.allowed,
+            rx.vstack(
+                loading(
+                    LicencesState.loaded,
+                    data_table([N_("Product"), N_("Bought"), N_("Assigned"), N_("Available"), N_("In use")],
+                               LicencesState.products,
+                               _product_row, caption=N_("Licences per product"),
+                               empty_text=N_("No subscriptions with licences to assign yet."),
+                               numeric=(N_("Bought"), N_("Assigned"), N_("Available"))),
+                    size="3",
                 ),
+                rx.cond(LicencesState.is_admin, _self_service()),
+                spacing="5",
+                width="100%",
             ),
-            spacing="4",
-            width="100%",
         ),
     )
 
@@ -144,11 +133,10 @@ def _buy_dialog() -> rx.Component:
             rx.dialog.description(t("Charged now for the rest of the current term, then assigned at once."), size="2"),
             rx.table.root(
                 rx.table.body(
-                    rx.foreach(H.buy.lines, lambda line: rx.table.row(rx.table.cell(line.description),
-                                                                      rx.table.cell(line.amount, text_align="right"))),
-                    rx.table.row(rx.table.cell(t("Tax")), rx.table.cell(H.buy.tax, text_align="right")),
-                    rx.table.row(rx.table.row_header_cell(t("Charged now")),
-                                 rx.table.cell(rx.text(H.buy.total, weight="bold"), text_align="right")),
+                    rx.foreach(H.buy.lines, lambda line: table_row(line.description, numeric_cell(line.amount))),
+                    table_row(t("Tax"), numeric_cell(H.buy.tax)),
+                    table_row(rx.table.row_header_cell(t("Charged now")),
+                              numeric_cell(rx.text(H.buy.total, weight="bold"))),
                 ),
                 width="100%",
                 aria_label=t("Price of the extra licences"),
@@ -202,21 +190,17 @@ def _assign_card() -> rx.Component:
 
 
 def _holder_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.checkbox(checked=H.selected.contains(row.id),
-                                  on_change=lambda c: H.toggle_selected(row.id, c),
-                                      aria_label=t("Select ") + row.name)),
-        rx.table.row_header_cell(row.name),
-        rx.table.cell(row.email),
-        rx.table.cell(row.team),
-        rx.table.cell(row.assigned),
+    return table_row(
+        rx.checkbox(checked=H.selected.contains(row.id), on_change=lambda c: H.toggle_selected(row.id, c),
+                    aria_label=t("Select ") + row.name),
+        rx.table.row_header_cell(row.name), row.email, row.team, row.assigned,
     )
 
 
 def _holders() -> rx.Component:
-    return rx.vstack(
-        rx.heading(t("People with a licence"), size="4", as_="h2"),
-        rx.hstack(
+    return page_section(
+        N_("People with a licence"),
+        toolbar(
             search_form(N_("Search holders"), H.query, on_submit=H.search_holders),
             rx.spacer(),
             rx.text(t("Sort by"), size="2"),
@@ -226,9 +210,6 @@ def _holders() -> rx.Component:
                 value=H.sort,
                 on_change=H.set_sort,
             ),
-            width="100%",
-            align="center",
-            wrap="wrap",
         ),
         error_notice(error_of(H, "list")),
         rx.hstack(
@@ -251,36 +232,27 @@ def _holders() -> rx.Component:
                    caption=N_("People with a licence"),
                    empty_text=N_("Nobody with a licence of this product matches; assign licences above.")),
         pager(t("Page ") + H.page_no.to_string() + " · " + H.total.to_string() + t(" people"), H.previous_page,
-            H.next_page,
-              H.page_no > 1, H.has_next),
-        spacing="3",
-        width="100%",
+              H.next_page, H.page_no > 1, H.has_next),
     )
 
 
 def licence_holders_page() -> rx.Component:
     return console_page(
         N_("Licences"),
-        rx.vstack(
-            rx.link(rx.hstack(rx.icon("arrow-left", size=14), rx.text(t("All products"), size="2"), align="center"),
-                    href="/licences"),
-            rx.cond(
-                H.found,
-                rx.vstack(
-                    rx.heading(H.product, size="5", as_="h2"),
-                    rx.grid(stat_card(N_("Bought"), H.bought.to_string(), icon="package"),
-                            stat_card(N_("Assigned"), H.assigned.to_string(), icon="user-check"),
-                            stat_card(N_("Available"), H.available.to_string(), icon="circle-plus"),
-                            columns="3", spacing="4", width="100%"),
-                    _assign_card(),
-                    _holders(),
-                    spacing="4",
-                    width="100%",
-                ),
-                empty_state("package", N_("No such product"), N_("Choose one of your organisation's products.")),
+        rx.link(rx.hstack(rx.icon("arrow-left", size=14), rx.text(t("All products"), size="2"), align="center"),
+                href="/licences"),
+        rx.cond(
+            H.found,
+            rx.fragment(
+                rx.heading(H.product, size="5", as_="h2"),
+                rx.grid(stat_card(N_("Bought"), H.bought.to_string(), icon="package"),
+                        stat_card(N_("Assigned"), H.assigned.to_string(), icon="user-check"),
+                        stat_card(N_("Available"), H.available.to_string(), icon="circle-plus"),
+                        columns="3", spacing="4", width="100%"),
+                _assign_card(),
+                _holders(),
             ),
-            spacing="4",
-            width="100%",
+            empty_state("package", N_("No such product"), N_("Choose one of your organisation's products.")),
         ),
         on_leave=H.leave,
     )

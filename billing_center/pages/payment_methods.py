@@ -15,8 +15,9 @@ from billing_center.components.ui import (
     data_table,
     error_notice,
     form_dialog,
-    locked_notice,
+    page_notices,
     status_badge,
+    table_row,
 )
 from billing_center.i18n import N_
 from billing_center.states.wallet import WalletState
@@ -70,37 +71,33 @@ def _edit_dialog() -> rx.Component:
 
 
 def _row(card: rx.Var) -> rx.Component:
-    return rx.table.row(
+    return table_row(
         rx.table.row_header_cell(
             rx.hstack(rx.icon("credit-card", size=16, color=rx.color("gray", 10)),
                       rx.text(card.label, weight="medium", white_space="nowrap"), align="center", spacing="2")),
-        rx.table.cell(card.expiry),
-        rx.table.cell(card.holder),
-        rx.table.cell(rx.text(card.pays, size="2", color_scheme="gray")),
-        rx.table.cell(rx.cond(card.status != "", status_badge(card.status, card.status_color))),
-        rx.table.cell(
-            rx.hstack(
-                rx.cond(
-                    ~card.is_default,
-                    rx.button(t("Set as default"), size="1", variant="soft",
-                              on_click=S.set_default(card.id),
-                              aria_label=t("Set ") + card.short + t(" as default")),
-                ),
-                rx.button(t("Edit"), size="1", variant="soft", color_scheme="gray",
-                          on_click=S.open_edit(card.id), aria_label=t("Edit ") + card.short),
-                rx.button(t("Replace"), size="1", variant="soft", color_scheme="gray",
-                          on_click=S.open_replace(card.id), aria_label=t("Replace ") + card.short),
-                confirm_dialog(
-                    trigger=rx.button(t("Delete"), size="1", variant="soft", color_scheme="red",
-                                      aria_label=t("Delete ") + card.short),
-                    title=N_("Delete this card?"),
-                    description=rx.text(card.short, t(" will be removed from the wallet. Contracts and "
-                                                       "subscriptions it pays must be moved to another card first.")),
-                    confirm_label=N_("Delete card"),
-                    on_confirm=S.delete(card.id),
-                ),
-                spacing="2",
-            )
+        card.expiry, card.holder, rx.text(card.pays, size="2", color_scheme="gray"),
+        rx.cond(card.status != "", status_badge(card.status, card.status_color)),
+        rx.hstack(
+            rx.cond(
+                ~card.is_default,
+                rx.button(t("Set as default"), size="1", variant="soft",
+                          on_click=S.set_default(card.id),
+                          aria_label=t("Set ") + card.short + t(" as default")),
+            ),
+            rx.button(t("Edit"), size="1", variant="soft", color_scheme="gray",
+                      on_click=S.open_edit(card.id), aria_label=t("Edit ") + card.short),
+            rx.button(t("Replace"), size="1", variant="soft", color_scheme="gray",
+                      on_click=S.open_replace(card.id), aria_label=t("Replace ") + card.short),
+            confirm_dialog(
+                trigger=rx.button(t("Delete"), size="1", variant="soft", color_scheme="red",
+                                  aria_label=t("Delete ") + card.short),
+                title=N_("Delete this card?"),
+                description=rx.text(card.short, t(" will be removed from the wallet. Contracts and "
+                                                   "subscriptions it pays must be moved to another card first.")),
+                confirm_label=N_("Delete card"),
+                on_confirm=S.delete(card.id),
+            ),
+            spacing="2",
         ),
     )
 
@@ -108,29 +105,24 @@ def _row(card: rx.Var) -> rx.Component:
 def payment_methods_page() -> rx.Component:
     return console_page(
         N_("Payment methods"),
-        rx.vstack(
-            rx.hstack(
-                rx.text(t("Cards of your organisation. The default card pays future purchases; each active "
-                        "contract keeps its own payment method until you change it on the contract."),
-                        size="2", color_scheme="gray", max_width="640px"),
-                rx.spacer(),
-                rx.button(rx.icon("plus", size=16), t("Add payment method"), on_click=S.open_add,
-                          disabled=error_of(S, "page") != ""),
-                width="100%",
-                align="center",
-            ),
-            locked_notice(error_of(S, "page")),
-            error_notice(error_of(S, "action")),
-            rx.cond(
-                error_of(S, "page") == "",
-                data_table([N_("Card"), N_("Expires"), N_("Cardholder"), N_("Pays"), N_("Status"), N_("Actions")],
-                            S.cards, _row,
-                           caption=N_("Payment methods"),
-                           empty_text=N_("No cards yet. Add a payment method to pay by card.")),
-            ),
-            _card_dialog(),
-            _edit_dialog(),
-            spacing="4",
+        rx.hstack(
+            rx.text(t("Cards of your organisation. The default card pays future purchases; each active "
+                    "contract keeps its own payment method until you change it on the contract."),
+                    size="2", color_scheme="gray", max_width="640px"),
+            rx.spacer(),
+            rx.button(rx.icon("plus", size=16), t("Add payment method"), on_click=S.open_add,
+                      disabled=error_of(S, "page") != ""),
             width="100%",
+            align="center",
         ),
+        page_notices(error_of(S, "page"), error_of(S, "action")),
+        rx.cond(
+            error_of(S, "page") == "",
+            data_table([N_("Card"), N_("Expires"), N_("Cardholder"), N_("Pays"), N_("Status"), N_("Actions")],
+                       S.cards, _row,
+                       caption=N_("Payment methods"),
+                       empty_text=N_("No cards yet. Add a payment method to pay by card.")),
+        ),
+        _card_dialog(),
+        _edit_dialog(),
     )

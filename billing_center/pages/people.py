@@ -8,13 +8,16 @@ from billing_center.components.forms import error_of, form_card, labelled_input,
 from billing_center.components.i18n import t
 from billing_center.components.layout import console_page
 from billing_center.components.ui import (
-    confirm_dialog,
     data_table,
-    error_notice,
     field_error,
-    locked_notice,
+    loading,
+    numeric_cell,
+    page_notices,
+    page_section,
     pager,
+    remove_dialog,
     section_card,
+    table_row,
 )
 from billing_center.i18n import N_
 from billing_center.states.people import UPLOAD_ID, PeopleState
@@ -23,25 +26,17 @@ S = PeopleState
 
 
 def _member_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.name),
-        rx.table.cell(row.email),
-        rx.table.cell(row.role),
-        rx.table.cell(row.team),
-        rx.table.cell(row.licences.to_string(), text_align="right"),
-        rx.table.cell(
-            rx.cond(
-                row.can_remove,
-                confirm_dialog(
-                    trigger=rx.button(rx.icon("user-minus", size=14), t("Remove"), size="1", variant="soft",
-                                      color_scheme="red", aria_label=t("Remove ") + row.email),
-                    title=N_("Remove this member?"),
-                    description=rx.text(row.name, " (", row.email, t(") leaves the directory and loses "),
-                                        row.licences.to_string(), t(" licence(s), which become available at once.")),
-                    confirm_label=N_("Remove"),
-                    on_confirm=S.remove(row.id),
-                ),
-            )
+    return table_row(
+        rx.table.row_header_cell(row.name), row.email, row.role, row.team, numeric_cell(row.licences.to_string()),
+        rx.cond(
+            row.can_remove,
+            remove_dialog(
+                row.email,
+                title=N_("Remove this member?"),
+                description=rx.text(row.name, " (", row.email, t(") leaves the directory and loses "),
+                                    row.licences.to_string(), t(" licence(s), which become available at once.")),
+                on_confirm=S.remove(row.id),
+            ),
         ),
     )
 
@@ -64,19 +59,18 @@ def _add_form() -> rx.Component:
 
 
 def _problem_row(row) -> rx.Component:
-    return rx.table.row(rx.table.row_header_cell(row.line), rx.table.cell(row.reason))
+    return table_row(rx.table.row_header_cell(row.line), row.reason)
 
 
 def _preview() -> rx.Component:
-    return rx.vstack(
+    """The checked file's report and its Import button, in the import card's column."""
+    return rx.fragment(
         rx.text(S.file_name, ": ", S.report.rows.to_string(), t(" rows. "), S.report.new.to_string(),
                 t(" new people, "), S.report.existing.to_string(), t(" already members, "),
-                    S.report.problem_count.to_string(),
-                t(" bad rows (left out)."), size="2", role="status"),
+                S.report.problem_count.to_string(), t(" bad rows (left out)."), size="2", role="status"),
         rx.cond(S.report.problem_count > 0,
                 data_table([N_("Line"), N_("Why it is left out")], S.report.problems, _problem_row,
-                    caption=N_("Bad rows of the file"),
-                           empty_text=N_("No bad rows."))),
+                           caption=N_("Bad rows of the file"), empty_text=N_("No bad rows."))),
         rx.cond(S.report.problem_count > S.report.problems.length(),
                 rx.text(t("Only the first "), S.report.problems.length().to_string(), t(" bad rows are listed."),
                         size="1", color_scheme="gray")),
@@ -96,24 +90,16 @@ def _preview() -> rx.Component:
                 spacing="3",
             ),
         ),
-        spacing="3",
-        width="100%",
     )
 
 
 def _import_card() -> rx.Component:
     return section_card(
         N_("Import from a CSV file"),
-        # The members CSV is an import format (services/member_csv.py): its header stays the machine's
-        # "name,email" in every language; only this explanation is translated.
-        rx.text(t("The first line is the header name,email (or name;email); UTF-8, with or without a BOM. "
-                "Check the file first: bad rows are listed by line number and left out; people already in the "
-                "directory are not added twice."), size="2", color_scheme="gray"),
         rx.vstack(
             rx.text(t("CSV file"), size="2", weight="medium"),
             rx.upload.root(
-                rx.hstack(rx.button(rx.icon("file-up", size=16), t("Choose CSV file"), variant="soft",
-                    type="button"),
+                rx.hstack(rx.button(rx.icon("file-up", size=16), t("Choose CSV file"), variant="soft", type="button"),
                           rx.foreach(rx.selected_files(UPLOAD_ID), lambda f: rx.text(f, size="2")),
                           align="center", spacing="3"),
                 id=UPLOAD_ID,
@@ -134,42 +120,39 @@ def _import_card() -> rx.Component:
         rx.button(rx.icon("list-checks", size=16), t("Check file"),
                   on_click=S.check_file(rx.upload_files(upload_id=UPLOAD_ID))),
         rx.cond(S.checked, _preview()),
+        # The members CSV is an import format (services/member_csv.py): its header stays the machine's
+        # "name,email" in every language; only this explanation is translated.
+        description=N_("The first line is the header name,email (or name;email); UTF-8, with or without a BOM. "
+                       "Check the file first: bad rows are listed by line number and left out; people already in "
+                       "the directory are not added twice."),
         align="start",
     )
 
 
 def _directory() -> rx.Component:
-    return rx.vstack(
-        rx.heading(t("Members"), size="4", as_="h2"),
+    return page_section(
+        N_("Members"),
         search_form(N_("Search members"), S.query, on_submit=S.search),
         data_table([N_("Name"), N_("E-mail"), N_("Role"), N_("Team"), N_("Licences"), N_("Actions")], S.rows,
-            _member_row,
-                   caption=N_("Members of the organisation"),
-                       empty_text=N_("Nobody matches. Add a member or import a file."),
+                   _member_row, caption=N_("Members of the organisation"),
+                   empty_text=N_("Nobody matches. Add a member or import a file."),
                    numeric=(N_("Licences"),)),
         pager(t("Page ") + S.page_no.to_string() + " · " + S.total.to_string() + t(" members"), S.previous_page,
               S.next_page, S.page_no > 1, S.has_next),
-        spacing="3",
-        width="100%",
     )
 
 
 def people_page() -> rx.Component:
     return console_page(
         N_("People"),
-        rx.vstack(
-            locked_notice(S.locked_message),
-            error_notice(error_of(S, "action")),
-            rx.cond(
-                S.allowed,
-                rx.cond(
-                    S.loaded,
-                    rx.vstack(_add_form(), _import_card(), _directory(), spacing="5", width="100%"),
-                    rx.center(rx.spinner(size="3"), padding="40px", width="100%"),
-                ),
+        page_notices(S.locked_message, error_of(S, "action")),
+        rx.cond(
+            S.allowed,
+            loading(
+                S.loaded,
+                rx.vstack(_add_form(), _import_card(), _directory(), spacing="5", width="100%"),
+                size="3",
             ),
-            spacing="4",
-            width="100%",
         ),
         on_leave=S.leave,
     )

@@ -16,9 +16,13 @@ from billing_center.components.ui import (
     error_notice,
     form_dialog,
     locked_notice,
+    notice,
+    numeric_cell,
+    page_section,
     pager,
     section_card,
     status_badge,
+    table_row,
 )
 from billing_center.i18n import N_
 from billing_center.states.order_history import PAGE as PAGE_SIZE
@@ -70,44 +74,39 @@ def _seats_step() -> rx.Component:
 
 def _payment_step() -> rx.Component:
     return rx.grid(
-        rx.card(
-            rx.vstack(
-                rx.heading(t("Billing and payment"), size="4", as_="h2"),
-                labelled(
-                    N_("Billing country"),
-                    rx.el.select(
-                        *[rx.el.option(t(name) + f" ({currency})", value=code) for code, name, currency in countries()],
-                        id="billing-country",
-                        value=SeatOrderState.country,
-                        on_change=SeatOrderState.set_country,
-                        style=SELECT_STYLE,
-                    ),
-                    error_of(SeatOrderState, "country"),
-                    hint=N_("The currency follows the billing country."),
+        section_card(
+            N_("Billing and payment"),
+            labelled(
+                N_("Billing country"),
+                rx.el.select(
+                    *[rx.el.option(t(name) + f" ({currency})", value=code) for code, name, currency in countries()],
+                    id="billing-country",
+                    value=SeatOrderState.country,
+                    on_change=SeatOrderState.set_country,
+                    style=SELECT_STYLE,
                 ),
-                labelled(N_("Contact name"),
-                         rx.input(id="contact-name", value=SeatOrderState.contact_name,
-                                  on_change=SeatOrderState.set_contact_name, width="100%", auto_complete="name"),
-                         error_of(SeatOrderState, "name")),
-                labelled(N_("Contact e-mail"),
-                         rx.input(id="contact-email", value=SeatOrderState.contact_email, type="email",
-                                  on_change=SeatOrderState.set_contact_email, width="100%", auto_complete="email"),
-                         error_of(SeatOrderState, "email"), hint=N_("The receipt is sent here.")),
-                rx.cond(
-                    SeatOrderState.saved_cards.length() > 0,
-                    labelled(
-                        N_("Pay with"),
-                        option_select("pay-with", SeatOrderState.saved_cards, default_value=SeatOrderState.pay_with,
-                                      on_change=SeatOrderState.set_pay_with, first=("A new card", "new")),
-                    ),
-                ),
-                rx.cond(SeatOrderState.pay_with == "new", card_fields(SeatOrderState.processor_url)),
-                error_notice(error_of(SeatOrderState, "card"), icon="credit-card"),
-                error_notice(error_of(SeatOrderState, "form"), color="amber"),
-                spacing="3",
-                width="100%",
+                error_of(SeatOrderState, "country"),
+                hint=N_("The currency follows the billing country."),
             ),
-            width="100%",
+            labelled(N_("Contact name"),
+                     rx.input(id="contact-name", value=SeatOrderState.contact_name,
+                              on_change=SeatOrderState.set_contact_name, width="100%", auto_complete="name"),
+                     error_of(SeatOrderState, "name")),
+            labelled(N_("Contact e-mail"),
+                     rx.input(id="contact-email", value=SeatOrderState.contact_email, type="email",
+                              on_change=SeatOrderState.set_contact_email, width="100%", auto_complete="email"),
+                     error_of(SeatOrderState, "email"), hint=N_("The receipt is sent here.")),
+            rx.cond(
+                SeatOrderState.saved_cards.length() > 0,
+                labelled(
+                    N_("Pay with"),
+                    option_select("pay-with", SeatOrderState.saved_cards, default_value=SeatOrderState.pay_with,
+                                  on_change=SeatOrderState.set_pay_with, first=("A new card", "new")),
+                ),
+            ),
+            rx.cond(SeatOrderState.pay_with == "new", card_fields(SeatOrderState.processor_url)),
+            error_notice(error_of(SeatOrderState, "card"), icon="credit-card"),
+            error_notice(error_of(SeatOrderState, "form"), color="amber"),
         ),
         rx.vstack(
             _estimate_card(),
@@ -136,7 +135,7 @@ def _payment_step() -> rx.Component:
 
 
 def _done_step() -> rx.Component:
-    return rx.callout(
+    return notice(
         rx.vstack(
             rx.text(t("Order "), rx.text.strong(SeatOrderState.done.number), t(" is complete: "),
                     SeatOrderState.done.total, t(" was charged and invoice "), SeatOrderState.done.invoice,
@@ -146,24 +145,17 @@ def _done_step() -> rx.Component:
             align="start",
         ),
         icon="circle-check",
-        color_scheme="green",
-        width="100%",
+        color="green",
     )
 
 
 def _history_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.number),
-        rx.table.cell(row.product),
-        rx.table.cell(row.seats, text_align="right"),
-        rx.table.cell(row.period),
-        rx.table.cell(row.payment),
-        rx.table.cell(row.total, text_align="right"),
-        rx.table.cell(status_badge(row.status, row.status_color)),
-        rx.table.cell(rx.cond(row.editable,
-                              rx.button(t("Change card"), size="1", variant="soft",
+    return table_row(
+        rx.table.row_header_cell(row.number), row.product, numeric_cell(row.seats), row.period, row.payment,
+        numeric_cell(row.total), status_badge(row.status, row.status_color),
+        rx.cond(row.editable, rx.button(t("Change card"), size="1", variant="soft",
                                         on_click=OrderHistoryState.open_edit(row.number),
-                                        aria_label=t("Change the card of order ") + row.number))),
+                                        aria_label=t("Change the card of order ") + row.number)),
     )
 
 
@@ -184,8 +176,8 @@ def _edit_dialog() -> rx.Component:
 
 def _order_history() -> rx.Component:
     history = OrderHistoryState
-    return rx.vstack(
-        rx.heading(t("Order history"), size="4", as_="h2", padding_top="12px"),
+    return page_section(
+        N_("Order history"),
         data_table([N_("Order"), N_("Product"), N_("Seats"), N_("Period"), N_("Payment method"), N_("Total"),
                     N_("Status"), ""],
                    history.history, _history_row, caption=N_("Order history"), empty_text=N_("No seat orders yet."),
@@ -196,7 +188,7 @@ def _order_history() -> rx.Component:
                       history.previous_page, history.next_page, history.has_previous,
                       history.has_next)),
         spacing="4",
-        width="100%",
+        padding_top="12px",
     )
 
 
@@ -206,7 +198,7 @@ def seat_order_page() -> rx.Component:
         rx.cond(
             error_of(OrderHistoryState, "page") != "",
             locked_notice(error_of(OrderHistoryState, "page")),
-            rx.vstack(
+            rx.fragment(
                 rx.match(
                     SeatOrderState.step,
                     ("payment", _payment_step()),
@@ -214,8 +206,6 @@ def seat_order_page() -> rx.Component:
                     _seats_step(),
                 ),
                 _order_history(),
-                spacing="4",
-                width="100%",
             ),
         ),
     )

@@ -14,8 +14,14 @@ from billing_center.components.ui import (
     data_table,
     error_notice,
     form_dialog,
+    loading,
+    notice,
+    numeric_cell,
+    page_section,
     pager,
     status_badge,
+    table_row,
+    toolbar,
     value_grid,
 )
 from billing_center.i18n import N_
@@ -27,7 +33,7 @@ S = SubscriptionState
 
 # --- the list ---------------------------------------------------------------------------------------
 def _list_row(row) -> rx.Component:
-    return rx.table.row(
+    return table_row(
         rx.table.row_header_cell(
             rx.vstack(
                 rx.link(row.product, href=row.href, weight="medium"),
@@ -35,12 +41,8 @@ def _list_row(row) -> rx.Component:
                 spacing="0",
             )
         ),
-        rx.table.cell(row.licences),
-        rx.table.cell(row.term),
-        rx.table.cell(status_badge(row.status, row.color)),
-        rx.table.cell(row.date),
-        rx.table.cell(row.price, text_align="right"),
-        rx.table.cell(row.subtotal, text_align="right", white_space="nowrap"),
+        row.licences, row.term, status_badge(row.status, row.color), row.date, numeric_cell(row.price),
+        numeric_cell(row.subtotal, white_space="nowrap"),
     )
 
 
@@ -49,20 +51,24 @@ def _filter(label: str, select_id: str, options, value, on_change) -> rx.Compone
                                                 style={**SELECT_STYLE, "minWidth": "200px"})), width="220px")
 
 
+def _field_and_button(field: rx.Component, width: str, button: rx.Component) -> rx.Component:
+    """A labelled field (``width`` wide) and the button that applies it, beside its input (the button's
+    ``margin_top`` clears the label)."""
+    return rx.hstack(rx.box(field, width=width), button, align="start", spacing="3")
+
+
 def _activation_key() -> rx.Component:
     return rx.cond(
         L.can_activate,
         rx.card(
-            rx.hstack(
-                rx.box(labelled(N_("Activation key"), rx.input(id="activation-key", value=L.key_input,
-                                                           on_change=L.set_key_input,
-                                                               placeholder=t("ALM-XXXX-XXXX-XXXX"),
-                                                           width="100%"), error_of(L, "key"),
-                                hint=N_("Bought seats through a purchase order? Enter the key from sales.")),
-                       width="360px"),
+            _field_and_button(
+                labelled(N_("Activation key"),
+                         rx.input(id="activation-key", value=L.key_input, on_change=L.set_key_input,
+                                  placeholder=t("ALM-XXXX-XXXX-XXXX"), width="100%"),
+                         error_of(L, "key"),
+                         hint=N_("Bought seats through a purchase order? Enter the key from sales.")),
+                "360px",
                 rx.button(t("Activate"), on_click=L.activate_key, margin_top="22px"),
-                align="start",
-                spacing="3",
             ),
             width="100%",
         ),
@@ -71,10 +77,10 @@ def _activation_key() -> rx.Component:
 
 def _account() -> rx.Component:
     return rx.card(
-        rx.hstack(
+        toolbar(
             rx.vstack(
                 rx.hstack(rx.text(t("Account status"), weight="medium"), status_badge(L.account.status,
-                    L.account.color),
+                                                                                      L.account.color),
                           rx.cond(L.account.days != "", rx.text(L.account.days, size="2", color_scheme="gray")),
                           align="center", spacing="2"),
                 rx.text(L.account.text, size="2", color_scheme="gray"),
@@ -91,9 +97,6 @@ def _account() -> rx.Component:
                 on_confirm=L.deactivate,
             )),
             rx.cond(L.account.can_reactivate, rx.button(t("Reactivate account"), on_click=L.reactivate)),
-            align="center",
-            width="100%",
-            wrap="wrap",
         ),
         width="100%",
         role="region",
@@ -101,43 +104,38 @@ def _account() -> rx.Component:
     )
 
 
+def _filters() -> rx.Component:
+    return toolbar(
+        _filter(N_("Status"), "filter-status", L.status_options, L.status, L.set_status),
+        _filter(N_("Purchased"), "filter-self-service", L.self_service_options, L.self_service, L.set_self_service),
+        rx.spacer(),
+        rx.text(L.total.to_string(), t(" subscription(s)"), size="2", color_scheme="gray"),
+        align="end",
+        spacing="4",
+    )
+
+
 def subscriptions_page() -> rx.Component:
     return console_page(
         N_("Subscriptions"),
-        rx.vstack(
-            _account(),
-            _activation_key(),
-            rx.hstack(
-                _filter(N_("Status"), "filter-status", L.status_options, L.status, L.set_status),
-                _filter(N_("Purchased"), "filter-self-service", L.self_service_options, L.self_service,
-                        L.set_self_service),
-                rx.spacer(),
-                rx.text(L.total.to_string(), t(" subscription(s)"), size="2", color_scheme="gray"),
-                align="end",
-                spacing="4",
+        _account(),
+        _activation_key(),
+        _filters(),
+        error_notice(error_of(L, "filter")),
+        loading(
+            L.loaded,
+            rx.vstack(
+                data_table([N_("Product"), N_("Licences (assigned / total)"), N_("Term"), N_("Status"),
+                            N_("Renewal or end"), N_("Price per licence per year"), N_("Subtotal")], L.rows,
+                           _list_row, caption=N_("Subscriptions"),
+                           empty_text=N_("No subscriptions match these filters. Choose All statuses to see every "
+                                         "subscription."),
+                           numeric=(N_("Price per licence per year"), N_("Subtotal"))),
+                pager(t("Page ") + L.page_no.to_string() + t(" of ") + L.pages.to_string(), L.previous_page,
+                      L.next_page, L.page_no > 1, L.page_no < L.pages),
                 width="100%",
-                wrap="wrap",
+                spacing="2",
             ),
-            error_notice(error_of(L, "filter")),
-            rx.cond(
-                L.loaded,
-                rx.vstack(
-                    data_table([N_("Product"), N_("Licences (assigned / total)"), N_("Term"), N_("Status"),
-                        N_("Renewal or end"),
-                                N_("Price per licence per year"), N_("Subtotal")], L.rows, _list_row,
-                               caption=N_("Subscriptions"),
-                               empty_text=N_("No subscriptions match these filters. Choose All statuses to see every "
-                                          "subscription."),
-                               numeric=(N_("Price per licence per year"), N_("Subtotal"))),
-                    pager(t("Page ") + L.page_no.to_string() + t(" of ") + L.pages.to_string(), L.previous_page,
-                          L.next_page, L.page_no > 1, L.page_no < L.pages),
-                    width="100%",
-                    spacing="2",
-                ),
-                rx.center(rx.spinner(), padding="40px", width="100%"),
-            ),
-            spacing="4",
-            width="100%",
         ),
     )
 
@@ -155,16 +153,12 @@ def _preview() -> rx.Component:
                     rx.table.header(rx.table.row(rx.table.column_header_cell(t("Proration line")),
                                                  rx.table.column_header_cell(t("Amount"), text_align="right"))),
                     rx.table.body(
-                        rx.foreach(S.change_preview.lines, lambda ln: rx.table.row(
-                            rx.table.cell(ln.description),
-                            rx.table.cell(ln.amount, text_align="right", white_space="nowrap"))),
-                        rx.table.row(rx.table.row_header_cell(t("Net")),
-                                     rx.table.cell(S.change_preview.net, text_align="right")),
-                        rx.table.row(rx.table.row_header_cell(t("Tax")),
-                                     rx.table.cell(S.change_preview.tax, text_align="right")),
-                        rx.table.row(rx.table.row_header_cell(rx.text(t("Total now"), weight="bold")),
-                                     rx.table.cell(rx.text(S.change_preview.total, weight="bold"), text_align="right",
-                                                   white_space="nowrap")),
+                        rx.foreach(S.change_preview.lines, lambda ln: table_row(
+                            ln.description, numeric_cell(ln.amount, white_space="nowrap"))),
+                        table_row(rx.table.row_header_cell(t("Net")), numeric_cell(S.change_preview.net)),
+                        table_row(rx.table.row_header_cell(t("Tax")), numeric_cell(S.change_preview.tax)),
+                        table_row(rx.table.row_header_cell(rx.text(t("Total now"), weight="bold")),
+                                  numeric_cell(rx.text(S.change_preview.total, weight="bold"), white_space="nowrap")),
                     ),
                     variant="surface",
                     width="100%",
@@ -206,9 +200,9 @@ def _cancel_dialog() -> rx.Component:
         t("Cancel subscription"),
         S.cancellation.summary,
         rx.cond(fee != "",
-                rx.callout(rx.text(t("Early termination fee (50"), "%", t(" of the remaining committed period): "),
-                                   rx.text.strong(fee)),
-                           icon="receipt", color_scheme="amber", width="100%")),
+                notice(rx.text(t("Early termination fee (50"), "%", t(" of the remaining committed period): "),
+                               rx.text.strong(fee)),
+                       icon="receipt", color="amber")),
         labelled(N_("Reason"), option_select("cancel-reason", S.reason_options, value=S.cancel_reason,
                                              on_change=S.set_cancel_reason, first=("Choose a reason", "")),
                  error_of(S, "cancel")),
@@ -259,14 +253,11 @@ def _summary() -> rx.Component:
     live = (S.detail.status_code == "active") | (S.detail.status_code == "suspended")
     return rx.card(
         rx.vstack(
-            rx.hstack(
+            toolbar(
                 rx.heading(S.detail.product, size="5", as_="h2"),
                 status_badge(S.detail.status, S.detail.status_color),
                 rx.spacer(),
                 rx.cond(S.detail.can_manage & live, _auto_renew()),
-                align="center",
-                width="100%",
-                wrap="wrap",
             ),
             rx.text(S.detail.renewal_text, size="2", color_scheme="gray"),
             rx.cond(S.detail.buyer != "", rx.text(t("Bought through self-service by "), S.detail.buyer, size="2",
@@ -284,11 +275,11 @@ def _summary() -> rx.Component:
             ),
             rx.cond(
                 S.detail.scheduled_text != "",
-                rx.callout(rx.hstack(rx.text(S.detail.scheduled_text), rx.spacer(),
-                                     rx.cond(S.detail.can_manage, rx.button(t("Undo scheduled change"), size="1",
-                                                                     variant="soft", on_click=S.undo_scheduled)),
-                                     align="center", width="100%"),
-                           icon="calendar-clock", color_scheme="blue", width="100%"),
+                notice(rx.hstack(rx.text(S.detail.scheduled_text), rx.spacer(),
+                                 rx.cond(S.detail.can_manage, rx.button(t("Undo scheduled change"), size="1",
+                                                                        variant="soft", on_click=S.undo_scheduled)),
+                                 align="center", width="100%"),
+                       icon="calendar-clock", color="blue"),
             ),
             rx.cond(S.detail.cancel_reason_text != "", rx.text(t("Cancellation reason: "), S.detail.cancel_reason_text,
                                                                size="2", color_scheme="gray")),
@@ -303,8 +294,8 @@ def _actions() -> rx.Component:
     live = ((S.detail.status_code == "active") | (S.detail.status_code == "trial")) & ~S.detail.per_user
     return rx.cond(
         S.detail.can_manage,
-        rx.vstack(
-            rx.heading(t("Manage"), size="4", as_="h2"),
+        page_section(
+            N_("Manage"),
             rx.hstack(
                 rx.cond(live, rx.button(rx.icon("plus", size=14), t("Buy licences"), on_click=S.open_change(True))),
                 rx.cond(live, rx.button(rx.icon("minus", size=14), t("Remove licences"), variant="soft",
@@ -321,44 +312,37 @@ def _actions() -> rx.Component:
                               "turn off auto-renew "
                             "(or cancel at the end of the billing cycle) and buy the new number."), size="2",
                             color_scheme="gray")),
-            rx.hstack(
-                rx.box(labelled(N_("PO number"), rx.input(id="po-number", value=S.po_input, on_change=S.set_po_input,
-                                                      max_length=64, width="100%"), error_of(S, "po")), width="260px"),
+            _field_and_button(
+                labelled(N_("PO number"), rx.input(id="po-number", value=S.po_input, on_change=S.set_po_input,
+                                                   max_length=64, width="100%"), error_of(S, "po")),
+                "260px",
                 rx.button(t("Save PO number"), variant="soft", on_click=S.save_po, margin_top="22px"),
-                align="start",
-                spacing="3",
             ),
             rx.cond(
                 S.cards.length() > 0,
-                rx.hstack(
-                    rx.box(labelled(N_("Change payment method"),
-                                    option_select("sub-card", S.cards, value=S.chosen_card,
-                                                  on_change=S.set_chosen_card, first=("Choose a card", "")),
-                                    error_of(S, "card")), width="320px"),
+                _field_and_button(
+                    labelled(N_("Change payment method"),
+                             option_select("sub-card", S.cards, value=S.chosen_card, on_change=S.set_chosen_card,
+                                           first=("Choose a card", "")),
+                             error_of(S, "card")),
+                    "320px",
                     rx.button(t("Change"), variant="soft", on_click=S.change_card, margin_top="22px"),
-                    align="start",
-                    spacing="3",
                 ),
             ),
             error_notice(error_of(S, "action")),
-            spacing="3",
-            width="100%",
         ),
-        rx.callout(t("You have a read-only view of this subscription: only its buyer (or a billing admin, for one "
-                   "not bought through self-service) can change it."), icon="lock", color_scheme="gray",
-                   width="100%"),
+        notice(t("You have a read-only view of this subscription: only its buyer (or a billing admin, for one "
+                 "not bought through self-service) can change it."), icon="lock", color="gray"),
     )
 
 
 def _invoice_row(row) -> rx.Component:
-    return rx.table.row(rx.table.row_header_cell(rx.link(row.number, href=row.href)), rx.table.cell(row.date),
-                        rx.table.cell(status_badge(row.status, row.color)),
-                        rx.table.cell(row.total, text_align="right"))
+    return table_row(rx.table.row_header_cell(rx.link(row.number, href=row.href)), row.date,
+                     status_badge(row.status, row.color), numeric_cell(row.total))
 
 
 def _history_row(row) -> rx.Component:
-    return rx.table.row(rx.table.cell(row.when), rx.table.cell(row.who), rx.table.row_header_cell(row.action),
-                        rx.table.cell(row.detail))
+    return table_row(row.when, row.who, rx.table.row_header_cell(row.action), row.detail)
 
 
 def subscription_page() -> rx.Component:
@@ -368,7 +352,7 @@ def subscription_page() -> rx.Component:
             S.not_found,
             empty_state("package-x", N_("No such subscription"),
                         N_("It does not exist or is not visible to you. Go back to Subscriptions to choose one.")),
-            rx.vstack(
+            rx.fragment(
                 rx.link(t("← All subscriptions"), href="/subscriptions", size="2"),
                 _summary(),
                 _actions(),
@@ -381,8 +365,6 @@ def subscription_page() -> rx.Component:
                            caption=N_("History of changes"), empty_text=N_("No changes recorded yet.")),
                 _change_dialog(),
                 _cancel_dialog(),
-                spacing="4",
-                width="100%",
             ),
         ),
     )

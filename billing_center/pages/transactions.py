@@ -9,7 +9,16 @@ from billing_center.components.downloads import download_link
 from billing_center.components.forms import error_of
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page
-from billing_center.components.ui import data_table, field_error, pager, status_badge
+from billing_center.components.ui import (
+    data_table,
+    field_error,
+    loading,
+    numeric_cell,
+    pager,
+    status_badge,
+    table_row,
+    toolbar,
+)
 from billing_center.i18n import N_
 from billing_center.states.transactions import ALL, TransactionsState
 
@@ -66,7 +75,7 @@ def _date_field(label: str, field_id: str, value, on_change, error) -> rx.Compon
 
 def filters() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
+        toolbar(
             _select(N_("Period"), PERIOD_ITEMS, S.period, S.set_period),
             rx.cond(
                 S.period == "custom",
@@ -81,9 +90,8 @@ def filters() -> rx.Component:
             _select(N_("Status"), STATUS_ITEMS, S.status, S.set_status),
             _contract_select(),
             _select(N_("Sort by"), SORT_ITEMS, S.sort, S.set_sort),
-            spacing="4",
             align="start",
-            wrap="wrap",
+            spacing="4",
         ),
         field_error(error_of(S, "filter")),
         spacing="2",
@@ -93,11 +101,9 @@ def filters() -> rx.Component:
 
 def _row(row) -> rx.Component:
     number = row.number
-    return rx.table.row(
-        rx.table.cell(
-            rx.checkbox(checked=S.selected.contains(number), on_change=lambda c: S.toggle_selected(number, c),
-                        aria_label=t("Select ") + number),
-        ),
+    return table_row(
+        rx.checkbox(checked=S.selected.contains(number), on_change=lambda c: S.toggle_selected(number, c),
+                    aria_label=t("Select ") + number),
         rx.table.row_header_cell(
             rx.vstack(
                 rx.link(number, href=row.href, weight="medium"),
@@ -106,25 +112,18 @@ def _row(row) -> rx.Component:
                 spacing="0",
             )
         ),
-        rx.table.cell(status_badge(row.status, row.color)),
-        rx.table.cell(row.issue),
-        rx.table.cell(row.due),
-        rx.table.cell(t(row.payment)),  # "Invoice", or a card (left as it is)
-        rx.table.cell(row.contract),
-        rx.table.cell(
-            rx.vstack(rx.text(row.total),
-                      rx.cond(row.credited != "", rx.text(row.credited, size="1", color_scheme="gray")),
-                      spacing="0", align="end"),
-            text_align="right",
-        ),
-        rx.table.cell(
-            download_link(rx.icon("file-down", size=16), href=row.pdf, label=t("Download PDF of ") + number),
-        ),
+        status_badge(row.status, row.color), row.issue, row.due,
+        t(row.payment),  # "Invoice", or a card (left as it is)
+        row.contract,
+        numeric_cell(rx.vstack(rx.text(row.total),
+                               rx.cond(row.credited != "", rx.text(row.credited, size="1", color_scheme="gray")),
+                               spacing="0", align="end")),
+        download_link(rx.icon("file-down", size=16), href=row.pdf, label=t("Download PDF of ") + number),
     )
 
 
-def toolbar() -> rx.Component:
-    return rx.hstack(
+def downloads() -> rx.Component:
+    return toolbar(
         rx.text(S.count.to_string(), t(" invoice(s) · "), S.range_label, size="2", color_scheme="gray"),
         rx.spacer(),
         rx.cond(
@@ -150,39 +149,30 @@ def toolbar() -> rx.Component:
                     on_change=S.set_zip_with_xml, disabled=S.zip_busy, size="2"),
         download_link(rx.button(rx.icon("sheet", size=14), t("Export CSV"), variant="outline", color_scheme="gray",
                                 tab_index=-1), href=S.csv_href, label=t("Export CSV")),
-        spacing="3",
-        align="center",
-        width="100%",
-        wrap="wrap",
     )
 
 
 def transactions_page() -> rx.Component:
     return console_page(
         N_("Transactions"),
-        rx.vstack(
-            filters(),
-            toolbar(),
-            rx.cond(
-                S.loaded,
-                rx.vstack(
-                    rx.cond(
-                        S.rows.length() > 0,
-                        rx.checkbox(t("Select all on this page"), on_change=S.toggle_page, size="1"),
-                    ),
-                    data_table(["", N_("Invoice"), N_("Status"), N_("Issue date"), N_("Due date"),
-                                N_("Payment method"), N_("Contract"),
-                                N_("Total"), N_("PDF")], S.rows, _row, caption=N_("Invoices"),
-                               empty_text=N_("No invoices in this period. Try the last 6 months or a custom range."),
-                               numeric=(N_("Total"),)),
-                    pager(t("Page ") + S.page_no.to_string(), S.previous_page, S.next_page, S.page_no > 1, S.has_next),
-                    spacing="2",
-                    width="100%",
+        filters(),
+        downloads(),
+        loading(
+            S.loaded,
+            rx.vstack(
+                rx.cond(
+                    S.rows.length() > 0,
+                    rx.checkbox(t("Select all on this page"), on_change=S.toggle_page, size="1"),
                 ),
-                rx.center(rx.spinner(), padding="40px", width="100%"),
+                data_table(["", N_("Invoice"), N_("Status"), N_("Issue date"), N_("Due date"),
+                            N_("Payment method"), N_("Contract"),
+                            N_("Total"), N_("PDF")], S.rows, _row, caption=N_("Invoices"),
+                           empty_text=N_("No invoices in this period. Try the last 6 months or a custom range."),
+                           numeric=(N_("Total"),)),
+                pager(t("Page ") + S.page_no.to_string(), S.previous_page, S.next_page, S.page_no > 1, S.has_next),
+                spacing="2",
+                width="100%",
             ),
-            spacing="4",
-            width="100%",
         ),
         on_leave=S.leave,
     )
