@@ -10,7 +10,20 @@ from billing_center.components.form_fields import labelled, option_select
 from billing_center.components.forms import error_of, labelled_input, submit_button, submit_form
 from billing_center.components.i18n import t, tr
 from billing_center.components.layout import console_page, empty_state, stat_card
-from billing_center.components.ui import confirm_dialog, data_table, field_error, locked_notice, status_badge
+from billing_center.components.ui import (
+    confirm_dialog,
+    data_table,
+    field_error,
+    loading,
+    locked_notice,
+    notice,
+    numeric_cell,
+    page_section,
+    section_card,
+    status_badge,
+    table_row,
+    toolbar,
+)
 from billing_center.i18n import N_
 from billing_center.services.usage import LATE_DAYS
 from billing_center.states.usage import MONTH_NAMES, UsageState
@@ -20,7 +33,7 @@ BAR = "#3E63DD"  # indigo 9: 4.9:1 on white
 
 
 def _period_bar() -> rx.Component:
-    return rx.hstack(
+    return toolbar(
         rx.vstack(
             rx.heading(S.product, size="4", as_="h2"),
             rx.text(t("Period "), rx.text.strong(S.period_label), ". ",
@@ -35,9 +48,7 @@ def _period_bar() -> rx.Component:
                                              on_change=S.choose_period), error_of(S, "period")),
             min_width="260px",
         ),
-        width="100%",
         align="end",
-        wrap="wrap",
         spacing="4",
     )
 
@@ -85,16 +96,12 @@ def _chart() -> rx.Component:
 
 
 def _month_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.month),
-        rx.table.cell(row.users, text_align="right"),
-        rx.table.cell(status_badge(row.state, row.color)),
-    )
+    return table_row(rx.table.row_header_cell(row.month), numeric_cell(row.users), status_badge(row.state, row.color))
 
 
 def _table() -> rx.Component:
-    return rx.vstack(
-        rx.heading(t("Monthly unique active users"), size="3", as_="h2"),
+    return page_section(
+        N_("Monthly unique active users"),
         data_table([N_("Month"), N_("Unique active users"), N_("Status")], S.rows, _month_row,
                    caption=N_("Unique active users per month of the period"), empty_text=N_("No months to show."),
                    numeric=(N_("Unique active users"),)),
@@ -109,8 +116,7 @@ def _table() -> rx.Component:
             rx.text(t("This period was invoiced on "),
                     rx.link(S.invoice_number, href="/invoices/" + S.invoice_number), ".", size="2"),
         ),
-        spacing="3",
-        width="100%",
+        heading_size="3",
     )
 
 
@@ -121,130 +127,117 @@ def _month_choice(number: int) -> rx.Component:
 
 
 def _report() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(t("Download detailed report"), size="3", as_="h2"),
-            rx.text(t("Monthly unique active users and, per person, the months they were active: a CSV, and a PDF "
-                    "with the chart and the table."), size="2", color_scheme="gray"),
-            rx.box(
-                labelled(N_("Year"), option_select("report-year", S.report_years, value=S.report_year,
-                                               on_change=S.set_report_year)),
-                max_width="200px",
-            ),
-            rx.el.fieldset(
-                rx.el.legend(t("Months"), style={"fontSize": "14px", "fontWeight": 500, "marginBottom": "6px"}),
-                rx.grid(*[_month_choice(n) for n in range(1, 13)], columns=rx.breakpoints(initial="2", sm="4"),
-                        spacing="2"),
-                style={"border": "none", "padding": 0, "margin": 0},
-            ),
-            field_error(error_of(S, "report")),
-            rx.hstack(
-                rx.button(rx.cond(S.report_busy, rx.spinner(size="2"), rx.icon("file-down", size=16)),
-                          t("Generate"), on_click=S.generate_report, disabled=S.report_busy),
-                rx.cond(
-                    S.report_busy,
-                    rx.hstack(
-                        rx.progress(value=S.report_done, max=rx.cond(S.report_total > 0, S.report_total, 1),
-                                    width="200px", aria_label=t("Report progress")),
-                        rx.text(S.report_done, t(" of "), S.report_total, t(" people"), size="2", role="status"),
-                        align="center",
-                        spacing="2",
-                    ),
-                ),
-                align="center",
-                spacing="3",
-            ),
-            rx.cond(
-                S.csv_url != "",
-                rx.hstack(
-                    download_link(rx.icon("file-spreadsheet", size=16), S.csv_name, href=S.csv_url,
-                                  label=t("Download the report as CSV")),
-                    download_link(rx.icon("file-text", size=16), S.pdf_name, href=S.pdf_url,
-                                  label=t("Download the report as PDF")),
-                    spacing="5",
-                ),
-            ),
-            spacing="3",
-            width="100%",
-            align="start",
+    return section_card(
+        N_("Download detailed report"),
+        rx.box(
+            labelled(N_("Year"), option_select("report-year", S.report_years, value=S.report_year,
+                                           on_change=S.set_report_year)),
+            max_width="200px",
         ),
-        width="100%",
+        rx.el.fieldset(
+            rx.el.legend(t("Months"), style={"fontSize": "14px", "fontWeight": 500, "marginBottom": "6px"}),
+            rx.grid(*[_month_choice(n) for n in range(1, 13)], columns=rx.breakpoints(initial="2", sm="4"),
+                    spacing="2"),
+            style={"border": "none", "padding": 0, "margin": 0},
+        ),
+        field_error(error_of(S, "report")),
+        rx.hstack(
+            rx.button(rx.cond(S.report_busy, rx.spinner(size="2"), rx.icon("file-down", size=16)),
+                      t("Generate"), on_click=S.generate_report, disabled=S.report_busy),
+            rx.cond(
+                S.report_busy,
+                rx.hstack(
+                    rx.progress(value=S.report_done, max=rx.cond(S.report_total > 0, S.report_total, 1),
+                                width="200px", aria_label=t("Report progress")),
+                    rx.text(S.report_done, t(" of "), S.report_total, t(" people"), size="2", role="status"),
+                    align="center",
+                    spacing="2",
+                ),
+            ),
+            align="center",
+            spacing="3",
+        ),
+        rx.cond(
+            S.csv_url != "",
+            rx.hstack(
+                download_link(rx.icon("file-spreadsheet", size=16), S.csv_name, href=S.csv_url,
+                              label=t("Download the report as CSV")),
+                download_link(rx.icon("file-text", size=16), S.pdf_name, href=S.pdf_url,
+                              label=t("Download the report as PDF")),
+                spacing="5",
+            ),
+        ),
+        description=N_("Monthly unique active users and, per person, the months they were active: a CSV, and a PDF "
+                       "with the chart and the table."),
+        heading_size="3",
+        align="start",
     )
 
 
 def _key_row(row) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.name),
-        rx.table.cell(rx.code(row.prefix)),
-        rx.table.cell(row.created),
-        rx.table.cell(row.last_used),
-        rx.table.cell(status_badge(row.state, row.color)),
-        rx.table.cell(rx.cond(
+    return table_row(
+        rx.table.row_header_cell(row.name), rx.code(row.prefix), row.created, row.last_used,
+        status_badge(row.state, row.color),
+        rx.cond(
             row.active,
             confirm_dialog(
                 trigger=rx.button(rx.icon("key-round", size=14), t("Revoke"), size="1", variant="soft",
-                    color_scheme="red",
-                                  aria_label=t("Revoke key ") + row.name),
+                                  color_scheme="red", aria_label=t("Revoke key ") + row.name),
                 title=N_("Revoke this key?"),
                 description=rx.text(t("Events sent with "), row.name, " (", row.prefix, t(") will be refused from now "
                                     "on. Events it sent before keep counting.")),
                 confirm_label=N_("Revoke"),
                 on_confirm=S.revoke_key(row.id),
             ),
-        )),
+        ),
+    )
+
+
+def _new_key() -> rx.Component:
+    """The key just created, to copy: it is shown only this once."""
+    return notice(
+        rx.vstack(
+            rx.text(t("Copy the key "), rx.text.strong(S.new_key_name), t(" now: it is shown only this once.")),
+            rx.hstack(
+                rx.input(value=S.new_key, read_only=True, aria_label=t("New API key"), width="460px",
+                         font_family="monospace"),
+                rx.button(rx.icon("copy", size=14), t("Copy"), variant="soft",
+                          on_click=[rx.set_clipboard(S.new_key), rx.toast.success("Key copied.")]),
+                rx.button(t("Done"), variant="ghost", on_click=S.hide_new_key),
+                spacing="2",
+                align="center",
+            ),
+            spacing="2",
+        ),
+        icon="key-round",
+        color="green",
     )
 
 
 def _keys() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(t("API keys for usage events"), size="3", as_="h2"),
-            rx.text(t("Your learning platform sends activity to "), rx.code(t("POST /api/usage/events")),
-                t(" with one of "
-                    "these keys (described at "), rx.link(t("/api/openapi.json"), href="/api/openapi.json",
-                                                          is_external=True), ").", size="2", color_scheme="gray"),
-            submit_form(
-                rx.hstack(
-                    rx.box(labelled_input(N_("Key name"), "key_name", error_of(S, "key"),
-                                          hint=N_("For example the system that sends the events.")), width="320px"),
-                    submit_button(rx.icon("plus", size=16), t("Create key"), size="3"),
-                    align="center",
-                    spacing="3",
-                ),
-                on_submit=S.create_key,
-                width="auto",
+    return section_card(
+        N_("API keys for usage events"),
+        rx.text(t("Your learning platform sends activity to "), rx.code(t("POST /api/usage/events")),
+                t(" with one of these keys (described at "),
+                rx.link(t("/api/openapi.json"), href="/api/openapi.json", is_external=True), ").", size="2",
+                color_scheme="gray"),
+        submit_form(
+            rx.hstack(
+                rx.box(labelled_input(N_("Key name"), "key_name", error_of(S, "key"),
+                                      hint=N_("For example the system that sends the events.")), width="320px"),
+                submit_button(rx.icon("plus", size=16), t("Create key"), size="3"),
+                align="center",
+                spacing="3",
             ),
-            rx.cond(
-                S.new_key != "",
-                rx.callout(
-                    rx.vstack(
-                        rx.text(t("Copy the key "), rx.text.strong(S.new_key_name),
-                                t(" now: it is shown only this once.")),
-                        rx.hstack(
-                            rx.input(value=S.new_key, read_only=True, aria_label=t("New API key"), width="460px",
-                                     font_family="monospace"),
-                            rx.button(rx.icon("copy", size=14), t("Copy"), variant="soft",
-                                      on_click=[rx.set_clipboard(S.new_key), rx.toast.success("Key copied.")]),
-                            rx.button(t("Done"), variant="ghost", on_click=S.hide_new_key),
-                            spacing="2",
-                            align="center",
-                        ),
-                        spacing="2",
-                    ),
-                    icon="key-round",
-                    color_scheme="green",
-                    width="100%",
-                ),
-            ),
-            data_table([N_("Name"), N_("Key"), N_("Created"), N_("Last used"), N_("Status"), N_("Action")], S.keys,
-                _key_row,
-                       caption=N_("Usage API keys"), empty_text=N_("No keys yet: create one for the system that sends "
-                                                            "usage events.")),
-            spacing="3",
-            width="100%",
-            align="start",
+            on_submit=S.create_key,
+            width="auto",
         ),
-        width="100%",
+        rx.cond(S.new_key != "", _new_key()),
+        data_table([N_("Name"), N_("Key"), N_("Created"), N_("Last used"), N_("Status"), N_("Action")], S.keys,
+                   _key_row, caption=N_("Usage API keys"),
+                   empty_text=N_("No keys yet: create one for the system that sends usage events.")),
+        heading_size="3",
+        align="start",
     )
 
 
@@ -262,9 +255,6 @@ def _content() -> rx.Component:
 def usage_page() -> rx.Component:
     return console_page(
         N_("Usage"),
-        rx.cond(
-            S.loaded,
-            rx.cond(S.locked != "", locked_notice(S.locked), _content()),
-            rx.center(rx.spinner(size="3"), padding="40px", aria_label=t("Loading usage")),
-        ),
+        loading(S.loaded, rx.cond(S.locked != "", locked_notice(S.locked), _content()), size="3",
+                label=N_("Loading usage")),
     )
