@@ -243,16 +243,24 @@ class LicenceHoldersState(KeysetPages, FieldErrors, SessionState):
 
     @rx.event
     @signed_in(read_only=True)
-    def search_holders(self, form_data: dict | None = None):
-        if form_data and "q" in form_data:
-            self.query = str(form_data.get("q") or "")[:100]
-        return rx.redirect(self._url())
+    def search_holders(self, actor: Actor, db: Session, form_data: dict | None = None):
+        query = str(form_data.get("q") or "")[:100] if form_data and "q" in form_data else self.query
+        return self._show_list(actor, db, query=query)
 
     @rx.event
     @signed_in(read_only=True)
-    def set_sort(self, value: str):
-        self.sort = value if value in licences.SORTS else "name"
-        return rx.redirect(self._url())
+    def set_sort(self, actor: Actor, db: Session, value: str):
+        return self._show_list(actor, db, sort=value if value in licences.SORTS else "name")
+
+    def _show_list(self, actor: Actor, db: Session, **chosen: str):
+        """The holders as the search and sort now ask (``chosen``: the one just changed); in place only on
+        the product this state shows (an event sent before a new product's load ran goes to its URL)."""
+        for name, value in chosen.items():
+            setattr(self, name, value)
+        url = self._url()
+        if url.split("?")[0] != f"/licences/{self.product_id}":
+            return rx.redirect(url)
+        return self._first_page_at(actor, db, url)
 
     @rx.event
     @signed_in(read_only=True)

@@ -1,6 +1,7 @@
 """Previous / next over a list paginated on the server with a keyset: a section's state mixes this in
 and fills its rows in ``_fetch``; the state keeps the cursor of each page visited, never the list.
-``_fetch`` only reads: turning a page is a read-only event (``signed_in(read_only=True)``)."""
+``_fetch`` only reads: turning a page is a read-only event (``signed_in(read_only=True)``). A search,
+filter or sort changed on the page shows its first page in the same event (``_first_page_at``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlmodel import Session
 
 from billing_center.services.actors import Actor
 from billing_center.states.session import signed_in
+from billing_center.strict_csp import address_bar
 
 
 class KeysetPages(rx.State, mixin=True):
@@ -31,6 +33,16 @@ class KeysetPages(rx.State, mixin=True):
     def _first_page(self, actor: Actor, db: Session) -> None:
         self._cursors, self.page_no = [""], 1
         self._fetch(actor, db, "")
+
+    def _first_page_at(self, actor: Actor, db: Session, url: str):
+        """The list as the page's fields now ask (a search, a filter, a sort), bookmarkable at ``url``: its
+        first page in this event, and the address bar follows without a route change (no second
+        round trip, no load). Before this visit's load has run (the page is not hydrated yet), go to
+        ``url`` instead: the load reads it, as it does for a bookmark."""
+        if not self.is_hydrated:
+            return rx.redirect(url)
+        self._first_page(actor, db)
+        return address_bar(url)
 
     def _current_cursor(self) -> str:
         return self._cursors[-1] if self._cursors else ""

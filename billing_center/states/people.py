@@ -103,9 +103,9 @@ class PeopleState(KeysetPages, FieldErrors, SessionState):
 
     @rx.event
     @signed_in(read_only=True)
-    def search(self, form_data: dict):
-        query = form_text(form_data, "q").strip()[:100]
-        return rx.redirect("/people" + (f"?{urlencode({'q': query})}" if query else ""))
+    def search(self, actor: Actor, db: Session, form_data: dict):
+        self.query = form_text(form_data, "q").strip()[:100]
+        return self._first_page_at(actor, db, "/people" + (f"?{urlencode({'q': self.query})}" if self.query else ""))
 
     @rx.event
     @signed_in

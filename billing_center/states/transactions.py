@@ -1,7 +1,8 @@
 """Transactions (R-INV-1, R-INV-2): the filtered, server-paginated list of invoices.
 
-The filter lives in the URL (``period=3m|6m|custom&from=&to=&status=&contract=&sort=``): changing a
-filter navigates to the new URL and ``load`` reads it back, so every view is bookmarkable. The state
+The filter lives in the URL (``period=3m|6m|custom&from=&to=&status=&contract=&sort=``), so every view
+is bookmarkable: ``load`` reads it, and a filter changed on the page shows its first page in the same
+event and only puts the new URL in the address bar (no route change, no second load). The state
 holds one page of formatted rows and the keyset cursors of the pages visited, never the whole list.
 """
 
@@ -144,54 +145,55 @@ class TransactionsState(KeysetPages, FieldErrors, SessionState):
         self._reset_vars(*self.leave_resets)
         self._clear_errors("from", "to")
 
-    def _go(self, flt: tx.InvoiceFilter):
-        return rx.redirect("/transactions?" + urlencode(flt.query()))
-
     # --- filters ---------------------------------------------------------------------------------
+    # Read-only events: a filter change reads the new first page and writes nothing.
     @rx.event
-    @signed_in
-    def set_period(self, value: str):
+    @signed_in(read_only=True)
+    def set_period(self, actor: Actor, db: Session, value: str):
         if value not in tx.PERIODS:
             return
         self.period = value
         self._clear_errors("from", "to")
         if value == "custom":
-            return  # the date fields appear; Apply navigates
-        return self._apply()
+            return  # the date fields appear; Apply shows the range
+        return self._apply(actor, db)
 
     set_date_from = field_setter("date_from", clears=("from",))
     set_date_to = field_setter("date_to", clears=("to",))
 
     @rx.event
-    @signed_in
-    def set_status(self, value: str):
+    @signed_in(read_only=True)
+    def set_status(self, actor: Actor, db: Session, value: str):
         self.status = value if value in (ALL, *tx.STATUSES) else ALL
-        return self._apply()
+        return self._apply(actor, db)
 
     @rx.event
-    @signed_in
-    def set_contract(self, value: str):
+    @signed_in(read_only=True)
+    def set_contract(self, actor: Actor, db: Session, value: str):
         self.contract = value if value == ALL or value in self.contract_options else ALL
-        return self._apply()
+        return self._apply(actor, db)
 
     @rx.event
-    @signed_in
-    def set_sort(self, value: str):
+    @signed_in(read_only=True)
+    def set_sort(self, actor: Actor, db: Session, value: str):
         self.sort = value if value in tx.SORTS else "issue_desc"
-        return self._apply()
+        return self._apply(actor, db)
 
     @rx.event
-    @signed_in
-    def apply_range(self):
-        return self._apply()
+    @signed_in(read_only=True)
+    def apply_range(self, actor: Actor, db: Session):
+        return self._apply(actor, db)
 
-    def _apply(self):
+    def _apply(self, actor: Actor, db: Session):
+        """The fields' filter from its first page, its URL in the address bar (``_first_page_at``)."""
         self._clear_errors("from", "to", "filter")
         try:
             flt = self._filter_from_fields()
         except ValidationFailed as exc:
             return self._service_error(exc)
-        return self._go(flt)
+        self._show_filter(flt, actor.locale)
+        self.selected = []
+        return self._first_page_at(actor, db, "/transactions?" + urlencode(flt.query()))
 
     # --- selection ----------------------------------------------------------------------------
     @rx.event

@@ -62,6 +62,25 @@ def test_transactions_filters_live_in_the_url(signed_in: Page, base: str):
     expect(table).to_contain_text("Visa - 4392")
 
 
+def test_a_filter_changes_the_list_in_place_and_the_address_follows(signed_in: Page, base: str):
+    page = signed_in
+    page.goto(f"{base}/transactions?period=6m")
+    table = page.get_by_role("table", name="Invoices")
+    expect(table.get_by_text("Paid", exact=True).first).to_be_visible()
+    entries = page.evaluate("history.length")
+    page.get_by_label("Status").click()
+    page.get_by_role("option", name="Overdue").click()
+    expect(page).to_have_url(re.compile(r"status=overdue"))
+    expect(page).to_have_url(re.compile(r"period=6m"))
+    expect(table.get_by_text("Overdue")).to_have_count(2)
+    expect(table.get_by_text("Paid", exact=True)).to_have_count(0)
+    assert page.evaluate("history.length") == entries  # the address was replaced: no new page was opened
+    page.reload()  # the address is the view: a reload (or a bookmark) shows the same list
+    expect(page.get_by_label("Status")).to_have_text("Overdue")
+    expect(table.get_by_text("Overdue")).to_have_count(2)
+    expect(table.get_by_text("Paid", exact=True)).to_have_count(0)
+
+
 def test_a_backwards_custom_range_is_explained_and_changes_nothing(signed_in: Page, base: str):
     page = signed_in
     page.goto(f"{base}/transactions?period=custom&from=2021-01-01&to=2021-12-31")

@@ -76,6 +76,10 @@ def test_import_members_from_a_csv_file(signed_in: Page, base: str, tmp_path: Pa
     page.get_by_role("button", name="Search", exact=True).click()
     members = page.get_by_role("table", name="Members of the organisation")
     expect(members.get_by_role("row")).to_have_count(3)
+    expect(page).to_have_url(re.compile(r"/people\?q=csv\+person$"))  # bookmarkable
+    page.reload()
+    expect(members.get_by_role("row")).to_have_count(3)
+    expect(page.get_by_label("Search members")).to_have_value("csv person")
 
 
 def test_the_members_directory_pages_on_the_server(signed_in: Page, base: str):
