@@ -8,12 +8,12 @@ import reflex as rx
 from sqlmodel import Session
 
 from billing_center.domain.enums import AccountStatus
-from billing_center.domain.money import exponent
+from billing_center.domain.money import Money, exponent
 from billing_center.formatting import format_day, format_money
 from billing_center.i18n import _, ngettext
 from billing_center.labels import status_label
 from billing_center.services.actors import Actor
-from billing_center.services.overview import Overview, get_overview, invoiced_per_month
+from billing_center.services.overview import MonthTotal, Overview, get_overview, invoiced_per_month
 from billing_center.states.rows import blank
 from billing_center.states.session import SessionState, signed_in
 
@@ -68,24 +68,66 @@ def overview_figures(figures: Overview, locale: str) -> OverviewFigures:
             product=renewal.product) if renewal else _("No live subscription renews")))
 
 
+SERIES_COLORS = ("#3E63DD", "#12A594", "#E54666")  # indigo, teal, ruby (step 9): one per currency
+
+
+@dataclasses.dataclass
+class ChartSeries:
+    name: str
+    color: str
+
+
+@dataclasses.dataclass
+class ChartBar:
+    height: str  # of the plot, "0%" to "100%"
+    color: str
+    tip: str  # "EUR 1.234,00"
+
+
+@dataclasses.dataclass
+class ChartMonth:
+    label: str
+    bars: list[ChartBar]
+
+
+@dataclasses.dataclass
+class InvoicedChart:
+    """Invoiced per month (``components/charts.py``): one bar per currency, on one scale of whole units."""
+
+    months: list[ChartMonth]
+    series: list[ChartSeries]
+    top: str  # the tallest bar's amount
+    summary: str  # the text alternative: every month's amounts
+
+
+def invoiced_chart(months: list[MonthTotal], locale: str) -> InvoicedChart:
+    currencies = sorted({c for m in months for c in m.amounts})
+    colors = dict(zip(currencies, SERIES_COLORS * len(currencies), strict=False))
+    whole = {(m.month, c): m.amounts.get(c, 0) // 10 ** exponent(c) for m in months for c in currencies}
+    tallest = max(whole, key=whole.get, default=None)  # (month, currency) of the tallest bar
+    highest = whole[tallest] if tallest else 0
+
+    def amount(m: MonthTotal, c: str) -> str:
+        return format_money(Money(m.amounts.get(c, 0), c), locale)
+
+    rows = [ChartMonth(format_day(m.month, locale, "MMM yy"), [
+        ChartBar(f"{whole[m.month, c] * 100 // highest if highest > 0 else 0}%", colors[c], amount(m, c))
+        for c in currencies]) for m in months]
+    summary = "; ".join(f"{format_day(m.month, locale, 'MMMM y')}: {', '.join(amount(m, c) for c in currencies)}"
+                        for m in months)
+    top = amount(next(m for m in months if m.month == tallest[0]), tallest[1]) if tallest else ""
+    return InvoicedChart(rows, [ChartSeries(c, colors[c]) for c in currencies], top,
+                         _("Invoiced per month") + ". " + summary)
+
+
 class OverviewState(SessionState):
     figures: OverviewFigures = blank(OverviewFigures, account_status_color="gray")
     loaded: bool = False
-    # Chart rows: {"month": "nov 26", "USD": 320, "EUR": 552} in whole currency units (display only).
-    invoiced_chart: list[dict] = []
-    chart_currencies: list[str] = []
+    chart: InvoicedChart = InvoicedChart([], [], "", "")
 
     @rx.event
     @signed_in(page=True, read_only=True)
     def load(self, actor: Actor, db: Session):
-        locale = actor.locale
-        self.figures = overview_figures(get_overview(session=db, actor=actor), locale)
-        months = invoiced_per_month(session=db, actor=actor)
-        currencies = sorted({c for m in months for c in m.amounts})
-        self.chart_currencies = currencies
-        self.invoiced_chart = [
-            {"month": format_day(m.month, locale, "MMM yy"),
-             **{c: m.amounts.get(c, 0) // 10 ** exponent(c) for c in currencies}}
-            for m in months
-        ]
+        self.figures = overview_figures(get_overview(session=db, actor=actor), actor.locale)
+        self.chart = invoiced_chart(invoiced_per_month(session=db, actor=actor), actor.locale)
         self.loaded = True

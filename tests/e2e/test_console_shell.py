@@ -28,6 +28,11 @@ def test_sign_in_shows_the_shell_and_real_overview_figures(signed_in: Page):
     expect(unpaid).to_contain_text("EUR 552,00 + USD 320,00")  # Flexis writes amounts the Dutch way
     expect(page.get_by_role("group", name="Next renewal")).to_contain_text("Office 365 E3")
     expect(page.get_by_role("alert")).to_contain_text("2 invoices are past their due date")
+    # The invoiced-per-month chart: its text alternative gives every month's exact amounts.
+    chart = page.get_by_role("img", name=re.compile(r"^Invoiced per month\. "))
+    expect(chart).to_be_visible()
+    expect(chart).to_have_attribute("aria-label", re.compile(r"EUR 552,00"))
+    expect(page.get_by_text(re.compile(r"^Highest: (EUR|USD) "))).to_be_visible()
 
 
 def test_every_section_opens_from_the_navigation(signed_in: Page, base: str):
