@@ -2,13 +2,16 @@
 
 On a throw-away PostgreSQL database, Billing Center is served with Reflex's Redis state manager and two
 backend workers (``REDIS_URL``, ``GRANIAN_WORKERS=2``). Five organisations of ten billing admins each
-(``--invoices`` invoices per organisation, numbered with the organisation's own prefix) sign in, each in
-its own Chromium context (own cookie, own websocket), and each clicks Transactions' Next page once a
-second for ``--seconds``. Every click is timed inside the page (``bench/browser.py``) and every reply is
-checked: the rows shown must all carry the admin's organisation's prefix (and there must be rows), or
-the click counts as a leak. First one admin alone (the single-admin figures), then all of them. Then
-the same load on one worker without Redis. Printed: p50/p95 of the click, clicks done per second,
-errors, leaks, and the CPU seconds of each worker, of Redis and of the database's backends.
+(``--invoices`` invoices per organisation, numbered with the organisation's own prefix) sign in (the
+sign-in use case, one session each) and each opens Transactions in a tab of its own: a websocket client
+that speaks what the compiled page speaks (``bench/reflex_client.py``: its cookie, its tab token, the
+page's hydrate and load events), without a browser, so that the two cores serve the app rather than
+fifty Chromium renderers. Each admin clicks Next page once a second for ``--seconds``. Every click is
+timed from its event sent to the last reply it caused, and every reply is checked: the rows the page
+would now show must all carry the admin's organisation's prefix (and there must be rows), or the
+click counts as a leak. First one admin alone (the single-admin figures), then all of them. Then the
+same load on one worker without Redis. Printed: p50/p95 of the click, clicks done per second, errors,
+leaks, and the CPU seconds of each worker, of Redis and of the database's backends.
 
 Loopback only, bounded in count and time. Redis: the first empty database number from 9 down (never
 one with keys in it), emptied again at the end. Options: ``--admins-per-org``, ``--seconds``,
@@ -30,22 +33,22 @@ from pathlib import Path
 import redis
 from sqlalchemy import insert, text
 
-from bench.browser import arm_async, figures, took_async
+from bench.browser import figures
+from bench.reflex_client import ReflexTab
 from billing_center.db import build_engine, session_scope
 from billing_center.domain.clock import at
 from billing_center.models import Invoice, Organisation, Person
 from billing_center.seed import load_demo
+from billing_center.services import auth
 from billing_center.services.auth import hash_password
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, AppServer, start_app
+from billing_center.states.transactions import TransactionsState
+from tests.e2e.server import AppServer, start_app
 from tests.support import migrate, postgres_database
 
 ORGS = 5
 PASSWORD = "load-demo-password"
 EVERYTHING = "/transactions?period=custom&from=2000-01-01&to=2100-01-01"
-ROWS = "main table tbody"
-# The invoice numbers a page shows (the first link of each row).
-NUMBERS_JS = ("() => [...document.querySelectorAll('main table tbody tr')]"
-              ".map(r => r.querySelector('a')?.textContent ?? '')")
+TRANSACTIONS = TransactionsState.get_full_name()
 
 
 @dataclass
@@ -101,49 +104,41 @@ class Tally:
     checked_rows: int = 0
 
 
-async def sign_in_admin(browser, base: str, admin: Admin, tally: Tally, gate: asyncio.Semaphore):
-    """A context of its own, signed in and on Transactions (a few at a time: a burst of fifty argon2
-    checks and page loads is not what is measured). None when it failed (counted as an error)."""
+async def sign_in_admin(base: str, url: str, admin: Admin, tally: Tally, gate: asyncio.Semaphore):
+    """A tab of its own (``bench/reflex_client.py``), signed in and on Transactions; a few at a time (a
+    burst of fifty argon2 checks and page loads is not what is measured). None when it failed."""
     async with gate:
-        context = await browser.new_context()
-        context.set_default_timeout(180_000)
-        page = await context.new_page()
-        page.on("pageerror", lambda exc: tally.errors.append(f"{admin.email}: {exc}"))
         try:
-            await page.goto(f"{base}/sign-in")
-            await page.get_by_label("Work e-mail").fill(admin.email)
-            await page.get_by_label("Password").fill(PASSWORD)
-            await page.get_by_role("button", name="Sign in").click()
-            await page.get_by_role("heading", name="Overview").wait_for()
-            await page.goto(base + EVERYTHING)
-            await page.locator(ROWS + " a").first.wait_for()
-            return context, page
+            engine = build_engine(url)
+            with session_scope(engine) as session:
+                signed = auth.sign_in(session=session, email=admin.email, password=PASSWORD, ip="127.0.0.1",
+                                      user_agent="bench.admins_load")
+            engine.dispose()
+            tab = ReflexTab(base, f"{auth.SESSION_COOKIE}={signed.token}")
+            await tab.open(EVERYTHING, timeout=180)
+            if not tab.var(TRANSACTIONS, "rows"):
+                raise RuntimeError(f"no rows after opening Transactions (browser events: {tab.client_events})")
+            return tab
         except Exception as exc:
             tally.errors.append(f"{admin.email}: signing in: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
-            await context.close()
             return None
 
 
-async def one_admin(page, base: str, admin: Admin, deadline_after_start: float, tally: Tally,
+async def one_admin(tab: ReflexTab, admin: Admin, deadline_after_start: float, tally: Tally,
                     started: asyncio.Event) -> None:
     try:
         await started.wait()
         deadline = time.monotonic() + deadline_after_start
         await asyncio.sleep(random.random())  # spread the admins over the second
-        next_button = page.get_by_role("button", name="Next", exact=True)
         while time.monotonic() < deadline:
             tick = time.monotonic()
-            if not await next_button.is_enabled():
-                await page.goto(base + EVERYTHING)
-                await page.locator(ROWS + " a").first.wait_for()
-            await arm_async(page, ROWS)
-            await next_button.click()
-            took = await took_async(page)
-            if took < 0:
+            if not tab.var(TRANSACTIONS, "has_next"):
+                await tab.open(EVERYTHING)  # the last page: back to the first, as a reload would
+            try:
+                tally.times.append(await tab.send(f"{TRANSACTIONS}.next_page", until=(TRANSACTIONS, "rows")))
+            except TimeoutError:
                 tally.errors.append(f"{admin.email}: no answer in 30 s")
-            else:
-                tally.times.append(took)
-            numbers = [n for n in await page.evaluate(NUMBERS_JS) if n]
+            numbers = [row.get("number", "") for row in tab.var(TRANSACTIONS, "rows", [])]
             foreign = [n for n in numbers if not n.startswith(admin.prefix)]
             if not numbers or foreign:
                 tally.leaks.append(f"{admin.email} ({admin.organisation}) saw {foreign[:3] or 'no rows'}")
@@ -229,23 +224,18 @@ class CpuMeter:
         print(f"    {backends:7.1f}  PostgreSQL backends of this database ({len(used)} processes measured)")
 
 
-async def run_load(base: str, admins: list[Admin], seconds: float) -> Tally:
-    from playwright.async_api import async_playwright
-
+async def run_load(base: str, url: str, admins: list[Admin], seconds: float) -> Tally:
     tally = Tally()
     started = asyncio.Event()
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        gate = asyncio.Semaphore(3)
-        signed = await asyncio.gather(*[sign_in_admin(browser, base, admin, tally, gate) for admin in admins])
-        tasks = [asyncio.create_task(one_admin(found[1], base, admin, seconds, tally, started))
-                 for admin, found in zip(admins, signed, strict=True) if found]
-        started.set()
-        await asyncio.gather(*tasks)
-        for found in signed:
-            if found:
-                await found[0].close()
-        await browser.close()
+    gate = asyncio.Semaphore(3)
+    tabs = await asyncio.gather(*[sign_in_admin(base, url, admin, tally, gate) for admin in admins])
+    tasks = [asyncio.create_task(one_admin(tab, admin, seconds, tally, started))
+             for admin, tab in zip(admins, tabs, strict=True) if tab]
+    started.set()
+    await asyncio.gather(*tasks)
+    for tab in tabs:
+        if tab:
+            await tab.close()
     return tally
 
 
@@ -272,10 +262,10 @@ def pick_redis_db() -> int:
 
 def phase(server: AppServer, url: str, admins: list[Admin], seconds: float, single_seconds: float,
           with_redis: bool) -> None:
-    single = asyncio.run(run_load(server.url, admins[:1], single_seconds))
+    single = asyncio.run(run_load(server.url, url, admins[:1], single_seconds))
     single_p95 = report("1 admin alone", single, single_seconds, 1)
     with CpuMeter(server, url, with_redis):
-        many = asyncio.run(run_load(server.url, admins, seconds))
+        many = asyncio.run(run_load(server.url, url, admins, seconds))
         report(f"{len(admins)} admins of {ORGS} organisations", many, seconds, len(admins), single_p95)
 
 
