@@ -83,3 +83,33 @@ def test_the_audit_csv_header_words_are_the_services():
 
     assert audit.HEADER == audit_log.CSV_HEADER
     assert audit_log.CSV_HEADER[audit.ACTION] == "Action"
+
+
+def _contexts_not_written_out(tree: ast.AST) -> list[int]:
+    """Lines of ``pt(...)`` / ``pgettext(...)`` calls whose context is not a string literal."""
+    def name(call: ast.Call) -> str:
+        return getattr(call.func, "id", getattr(call.func, "attr", ""))
+
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and name(node) in ("pt", "pgettext") and node.args
+            and not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str))]
+
+
+def test_the_context_scan_finds_a_named_context():
+    assert _contexts_not_written_out(ast.parse('pt(DOCUMENT, "Void", locale)')) == [1]
+    assert _contexts_not_written_out(ast.parse('labels.pt("document", "Void", locale)')) == []
+
+
+PACKAGE = DOCUMENTS.parent
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_every_message_context_is_written_out(path):
+    """pybabel extracts a msgctxt only from a literal: ``pt(DOCUMENT, "Void")`` would leave the catalogs
+    without the entry, and the document would print the console's word (``make catalogs`` drops it).
+    The wrappers (``i18n.pgettext``, ``labels.pt``) pass their own ``context`` parameter on."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    passed_on = {n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args
+                 and isinstance(n.args[0], ast.Name) and n.args[0].id == "context"}
+    offenders = [line for line in _contexts_not_written_out(tree) if line not in passed_on]
+    assert not offenders, f"{path.name}:{offenders}: write the context as a string literal"
